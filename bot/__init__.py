@@ -1,0 +1,3 @@
+"""12368 enforcement hotline assistant for Zhejiang courts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,73 @@
+"""The terminal channel: `hotline chat` (a pleasant interactive chat) and the same adapter for scripts and tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from bot.core.dialogue import Dialogue
+from bot.core.messages import Inbound, Reply
+
+CHANNEL = "console"
+
+
+@dataclass
+class ConsoleChannel:
+    """One terminal user talking to the dialogue; tests drive it with say() and read replies."""
+
+    dialogue: Dialogue
+    user_key: str = "local"
+    channel: str = CHANNEL
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, text: str, message_id: str | None = None) -> Reply:
+        reply = self.dialogue.handle(Inbound(self.channel, self.user_key, text, message_id))
+        self.replies.append(reply)
+        return reply
+
+    def converse(self, lines: Iterable[str]) -> Iterator[Reply]:
+        for line in lines:
+            yield self.say(line.rstrip("\n"))
+
+
+def render(reply: Reply) -> str:
+    """Options as numbered lines: the console has no buttons."""
+    return reply.numbered_text()
+
+
+def run_chat(channel: ConsoleChannel, first: str = "你好") -> None:
+    """Interactive chat with colours on a terminal; plain line-by-line replies when stdin is not one."""
+    if not sys.stdin.isatty():
+        for reply in channel.converse(sys.stdin):
+            print(render(reply), end="\n\n", flush=True)
+        return
+    console = Console()
+    console.print(
+        Panel.fit("浙江法院 12368 执行服务热线 · 智能助手\n输入 q 或按 Ctrl+D 退出", style="bold cyan")
+    )
+    _show(console, channel.say(first))
+    while True:
+        try:
+            line = console.input("[bold green]您：[/] ")
+        except (EOFError, KeyboardInterrupt):
+            console.print("\n再见！如需帮助请拨打 12368。")
+            return
+        if line.strip().lower() in {"q", "quit", "exit"}:
+            console.print("再见！如需帮助请拨打 12368。")
+            return
+        _show(console, channel.say(line))
+
+
+def _show(console: Console, reply: Reply) -> None:
+    body = Text(reply.text)
+    for number, label in enumerate(reply.options, 1):
+        body.append(f"\n  {number}. ", style="bold yellow")
+        body.append(label)
+    for link in reply.links:
+        body.append(f"\n  {link.title}：{link.url}", style="underline blue")
+    console.print(Panel(body, title="12368", title_align="left", border_style="cyan"))

@@ -1,0 +1,106 @@
+"""The `hotline` command line: chat, ask, serve, check, and the staff tools (contracts in docs/architecture.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import Settings, load_settings
+from bot.hotline import Hotline, build_hotline
+from bot.storage.db import StorageUnavailable
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.console import ConsoleChannel, run_chat
+
+    hotline = _open(settings)
+    try:
+        run_chat(ConsoleChannel(hotline.dialogue, args.user))
+    finally:
+        hotline.close()
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.console import ConsoleChannel
+    from bot.web.chat_api import reply_json
+
+    hotline = _open(settings)
+    channel = ConsoleChannel(hotline.dialogue, args.user, args.channel)
+    try:
+        for reply in channel.converse(sys.stdin):
+            print(json.dumps(reply_json(reply, explain=args.explain), ensure_ascii=False), flush=True)
+    finally:
+        hotline.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from bot.web.app import create_app
+
+    web.run_app(create_app(settings), host=args.host, port=args.port, access_log=None)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.identity.check import check
+
+    for value in args.values:
+        print(json.dumps(check(args.kind, value), ensure_ascii=False))
+    return 0
+
+
+def _open(settings: Settings) -> Hotline:
+    return build_hotline(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hotline", description="浙江法院 12368 执行服务热线智能助手")
+    parser.add_argument("--database-url", help="覆盖 HOTLINE_DATABASE_URL")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="在终端与热线助手对话")
+    chat.add_argument("--user", default="local")
+    chat.set_defaults(run=cmd_chat)
+
+    ask = sub.add_parser("ask", help="从标准输入逐行提问，每行输出一个 JSON 回复")
+    ask.add_argument("--user", default="cli")
+    ask.add_argument("--channel", default="console")
+    ask.add_argument("--explain", action="store_true")
+    ask.set_defaults(run=cmd_ask)
+
+    serve = sub.add_parser(
+        "serve", help="启动 Web 服务（网页聊天、公众号与 Telegram 回调、管理接口、工作台）"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(run=cmd_serve)
+
+    check = sub.add_parser("check", help="校验并规范化案号、身份证号、统一社会信用代码")
+    check.add_argument("kind", choices=["case-no", "id", "uscc"])
+    check.add_argument("values", nargs="+")
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"database_url": args.database_url} if args.database_url else {}
+    settings = load_settings(**overrides)
+    try:
+        return int(args.run(args, settings))
+    except StorageUnavailable as error:
+        print(f"hotline: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""法院通讯录与执行须知: find a court's contact card, or read the 《法院强制执行须知》 section by section."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.context import Context, Flow
+from bot.core.messages import Reply
+
+# Words that make a message about a court a request for its contact details.
+CONTACT_WORDS = re.compile(r"电话|号码|地址|在哪|怎么走|联系|值班|执行局|执行指挥中心|位置")
+COURT_WORDS = re.compile(r"法院|中院|高院")
+MAX_CHOICES = 8
+
+
+def start(ctx: Context) -> Reply:
+    ctx.state = {"step": "ask"}
+    return Reply((ctx.texts("directory.prompt"),), (ctx.texts("directory.notice"), ctx.texts("options.menu")))
+
+
+def on_message(ctx: Context) -> Reply | None:
+    notice = ctx.services.notice
+    if notice and ctx.text == ctx.texts("directory.notice"):
+        return _notice_contents(ctx)
+    if notice and ctx.state.get("step") == "notice":
+        section = next((s for s in notice.sections if s.title == ctx.text), None)
+        if section:
+            return _notice_section(ctx, section.id)
+    return court_reply(ctx, strict=True)
+
+
+def back(ctx: Context) -> Reply | None:
+    if ctx.state.get("step") in {"section", "pick"}:
+        return _notice_contents(ctx) if ctx.state["step"] == "section" else start(ctx)
+    return None
+
+
+def court_reply(ctx: Context, strict: bool) -> Reply | None:
+    """The contact card of the court the message names; with strict, say so when none matches."""
+    directory = ctx.services.courts
+    if directory is None:
+        return Reply((ctx.texts("directory.not_ready"),), (ctx.texts("options.menu"),))
+    courts = directory.find(ctx.text)
+    if not courts:
+        if strict and len(ctx.text) <= 12:
+            return Reply(
+                (ctx.texts("directory.not_found", query=ctx.text),),
+                (ctx.texts("directory.notice"), ctx.texts("options.menu")),
+            )
+        return None
+    exact = [court for court in courts if court.name == ctx.text]
+    if len(courts) == 1 or exact:
+        ctx.flow, ctx.state = "directory", {"step": "court"}
+        ctx.intent = "directory"
+        court = exact[0] if exact else courts[0]
+        return Reply((court.contact_text(),), (ctx.texts("directory.notice"), ctx.texts("options.menu")))
+    ctx.flow, ctx.state = "directory", {"step": "pick"}
+    ctx.intent = "directory"
+    return Reply((ctx.texts("directory.many"),), tuple(court.name for court in courts[:MAX_CHOICES]))
+
+
+def detect(ctx: Context) -> Reply | None:
+    """Outside the flow: "西湖区法院执行局电话" answers with the card at once."""
+    if ctx.services.courts is None or not (CONTACT_WORDS.search(ctx.text) and COURT_WORDS.search(ctx.text)):
+        return None
+    return court_reply(ctx, strict=False)
+
+
+def _notice_contents(ctx: Context) -> Reply:
+    notice = ctx.services.notice
+    assert notice is not None
+    ctx.state = {"step": "notice"}
+    intro = ctx.texts("directory.notice_intro", title=notice.title, count=len(notice.sections))
+    return Reply((intro,), (*(section.title for section in notice.sections), ctx.texts("options.menu")))
+
+
+def _notice_section(ctx: Context, section_id: str) -> Reply:
+    notice = ctx.services.notice
+    assert notice is not None
+    section = notice.section(section_id)
+    ctx.state = {"step": "section"}
+    basis = "依据：" + "；".join(section.basis) if section.basis else ""
+    others = tuple(s.title for s in notice.sections if s.id != section_id)
+    return Reply((f"【{section.title}】\n{section.text}", basis), (*others, ctx.texts("options.menu")))
+
+
+FLOW = Flow("directory", start, on_message, back)

@@ -1,0 +1,1 @@
+"""The aiohttp application: webhooks, web chat, management API and staff console."""

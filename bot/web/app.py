@@ -1,0 +1,39 @@
+"""The one aiohttp app factory: opens the hotline (database, services, worker pool) and closes it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.hotline import build_hotline
+from bot.storage.db import Database
+from bot.web import chat_api
+from bot.web.runtime import HOTLINE, POOL
+
+
+def create_app(settings: Settings, database: Database | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def hotline_context(app: web.Application) -> AsyncIterator[None]:
+        pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="turn")
+        app[POOL] = pool
+        app[HOTLINE] = await asyncio.get_running_loop().run_in_executor(
+            pool, build_hotline, settings, database
+        )
+        yield
+        if database is None:
+            app[HOTLINE].close()
+        pool.shutdown(wait=True)
+
+    app.cleanup_ctx.append(hotline_context)
+    app.router.add_get("/healthz", healthz)
+    chat_api.setup(app)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})

@@ -1,0 +1,21 @@
+"""What every web handler shares: the app keys of the hotline and the worker pool, and run_sync."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.hotline import Hotline
+
+HOTLINE = web.AppKey("hotline", Hotline)
+POOL = web.AppKey("pool", ThreadPoolExecutor)
+T = TypeVar("T")
+
+
+async def run_sync(app: web.Application, function: Callable[..., T], *args: object) -> T:
+    """Run synchronous turn code in the worker pool, off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(app[POOL], function, *args)

@@ -1,0 +1,83 @@
+"""Transcripts through the main menu: every entry, by number and by words, and the universal commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Transcript
+
+MENU = [
+    "法律咨询",
+    "案件查询",
+    "信访/工单查询",
+    "投诉举报",
+    "意见建议",
+    "联系法官",
+    "失信等名单查询",
+    "法院通讯录与执行须知",
+]
+
+
+def test_greeting_shows_welcome_and_the_eight_functions(user: Transcript) -> None:
+    assert "12368" in user.say("你好")
+    assert list(user.options()) == MENU
+
+
+@pytest.mark.parametrize("number", range(1, 9))
+def test_every_menu_entry_answers_by_number(user: Transcript, number: int) -> None:
+    user.say("菜单")
+    text = user.say(str(number))
+    assert text
+    assert user.meta["intent"] != "not_understood"
+    assert "请回复编号" not in text  # left the main menu
+
+
+@pytest.mark.parametrize("label", MENU)
+def test_every_menu_entry_answers_by_words(user: Transcript, label: str) -> None:
+    user.say(label)
+    assert user.meta["intent"] not in {None, "not_understood"}
+
+
+def test_unbuilt_function_says_so_and_offers_a_person(user: Transcript) -> None:
+    user.say("菜单")
+    for number, label in enumerate(MENU, 1):
+        text = user.say(str(number))
+        if "正在建设中" in text:
+            assert label in text
+            assert "12368" in text
+            assert "转人工" in user.options()
+        user.say("菜单")
+
+
+def test_back_from_a_flow_returns_to_the_menu(user: Transcript) -> None:
+    user.say("8")
+    assert user.meta["flow"] == "directory"
+    user.say("返回")
+    assert user.meta["flow"] is None
+    assert list(user.options()) == MENU
+
+
+@pytest.mark.parametrize("command", ["菜单", "返回", "取消", "转人工"])
+def test_universal_commands_work_from_any_state(user: Transcript, command: str) -> None:
+    user.say("法院通讯录")
+    user.say("法院强制执行须知")
+    text = user.say(command)
+    assert text
+    if command != "转人工":
+        assert list(user.options()) == MENU
+    else:
+        assert "人工" in text
+        assert user.meta["flow"] is None
+
+
+def test_menu_option_label_from_a_reply_works(user: Transcript) -> None:
+    user.say("法律咨询")
+    user.say("返回菜单")
+    assert list(user.options()) == MENU
+
+
+def test_number_out_of_range_is_explained(user: Transcript) -> None:
+    user.say("菜单")
+    text = user.say("12")
+    assert "没有编号 12" in text
+    assert "1 到 8" in text
