@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.case_lookup.catalogue import Catalogue
 from bot.config import Settings
 from bot.core.context import MenuItem, Services
 from bot.core.dialogue import Dialogue
@@ -34,6 +35,7 @@ def load_services(settings: Settings) -> Services:
         MenuItem(item["key"], item["label"], tuple(item.get("words", ()))) for item in texts.raw("menu.items")
     )
     services = Services(settings=settings, texts=texts, menu=menu)
+    services.catalogue = Catalogue.load(data / "case_events.yaml")
     if (data / "courts.yaml").exists():
         from bot.courts.directory import CourtDirectory
 

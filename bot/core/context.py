@@ -15,6 +15,7 @@ from bot.core.normalize import key
 from bot.core.texts import Texts
 
 if TYPE_CHECKING:
+    from bot.case_lookup.catalogue import Catalogue
     from bot.courts.directory import CourtDirectory
     from bot.courts.notice import Notice
     from bot.knowledge.service import Knowledge
@@ -34,6 +35,7 @@ class Services:
     settings: Settings
     texts: Texts
     menu: tuple[MenuItem, ...]
+    catalogue: Catalogue | None = None
     courts: CourtDirectory | None = None
     notice: Notice | None = None
     knowledge: KnowledgeHolder | None = None

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: one table per thing the hotline must remember."""
+"""Models of the dialogue itself: the base class, conversations, the turn log, knowledge gaps and feedback."""
 
 from __future__ import annotations
 
