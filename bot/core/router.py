@@ -61,14 +61,14 @@ def route(ctx: Context, offered: Sequence[str], detectors: Sequence[Detector]) -
     if not has_letters_or_digits(ctx.text):
         return main_menu(ctx, ctx.texts("input.no_text"))
 
+    problem = resolve_number(ctx, offered)
+    if problem:
+        return problem
+
     command = command_of(ctx)
     if command:
         ctx.intent = command
         return _command(ctx, command)
-
-    problem = resolve_number(ctx, offered)
-    if problem:
-        return problem
 
     item = menu_item(ctx)
     if item:

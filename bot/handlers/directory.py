@@ -30,8 +30,12 @@ def on_message(ctx: Context) -> Reply | None:
 
 
 def back(ctx: Context) -> Reply | None:
-    if ctx.state.get("step") in {"section", "pick"}:
-        return _notice_contents(ctx) if ctx.state["step"] == "section" else start(ctx)
+    """One step up: a section to the contents, anything else in the flow to its first question."""
+    step = ctx.state.get("step")
+    if step == "section":
+        return _notice_contents(ctx)
+    if step in {"notice", "pick", "court"}:
+        return start(ctx)
     return None
 
 

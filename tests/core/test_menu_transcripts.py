@@ -57,17 +57,29 @@ def test_back_from_a_flow_returns_to_the_menu(user: Transcript) -> None:
     assert list(user.options()) == MENU
 
 
-@pytest.mark.parametrize("command", ["菜单", "返回", "取消", "转人工"])
+@pytest.mark.parametrize("command", ["菜单", "取消", "转人工"])
 def test_universal_commands_work_from_any_state(user: Transcript, command: str) -> None:
     user.say("法院通讯录")
     user.say("法院强制执行须知")
     text = user.say(command)
-    assert text
+    assert user.meta["flow"] is None
     if command != "转人工":
         assert list(user.options()) == MENU
     else:
         assert "人工" in text
-        assert user.meta["flow"] is None
+
+
+def test_back_goes_one_step_up_then_to_the_menu(user: Transcript) -> None:
+    user.say("法院通讯录")
+    user.say("法院强制执行须知")
+    user.say(user.options()[0])  # a section
+    user.say("返回")
+    assert "共 7 部分" in user.reply()
+    user.say("返回")
+    assert user.meta["flow"] == "directory"
+    assert "请输入法院名称" in user.reply()
+    user.say("返回")
+    assert list(user.options()) == MENU
 
 
 def test_menu_option_label_from_a_reply_works(user: Transcript) -> None:
