@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.case_lookup.catalogue import Catalogue
 from bot.config import Settings
-from bot.core.context import MenuItem, Services
+from bot.core.context import KnowledgeHolder, MenuItem, Services, Vocabulary
 from bot.core.dialogue import Dialogue
 from bot.core.texts import Texts
 from bot.handlers import build_flows, detectors
@@ -34,7 +34,7 @@ def load_services(settings: Settings) -> Services:
     menu = tuple(
         MenuItem(item["key"], item["label"], tuple(item.get("words", ()))) for item in texts.raw("menu.items")
     )
-    services = Services(settings=settings, texts=texts, menu=menu)
+    services = Services(settings=settings, texts=texts, menu=menu, vocabulary=Vocabulary.build(texts, menu))
     services.catalogue = Catalogue.load(data / "case_events.yaml")
     if (data / "courts.yaml").exists():
         from bot.courts.directory import CourtDirectory
@@ -44,6 +44,10 @@ def load_services(settings: Settings) -> Services:
         from bot.courts.notice import load_notice
 
         services.notice = load_notice(data / "notice.yaml")
+    if (data / "faq").is_dir():
+        from bot.knowledge.service import Knowledge
+
+        services.knowledge = KnowledgeHolder(Knowledge.from_directory(data / "faq"))
     return services
 
 

@@ -91,7 +91,7 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_settings(database_url: str, **overrides: object) -> Settings:
+def make_settings(database_url: str, **overrides: object) -> Settings:
     """Settings for tests: the given database, cheap password hashing, no .env file."""
     values: dict[str, object] = {
         "database_url": database_url,
@@ -106,7 +106,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return test_settings(database_url)
+    return make_settings(database_url)
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def db(settings: Settings) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def services() -> Services:
     """Read-only services (texts, courts, knowledge) load once per test session, as once per process."""
-    return load_services(test_settings("sqlite://"))
+    return load_services(make_settings("sqlite://"))
 
 
 @pytest.fixture

@@ -28,6 +28,23 @@ class MenuItem:
     words: tuple[str, ...]
 
 
+COMMANDS = ("menu", "back", "cancel", "human", "greet")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Command words and menu words by their comparison key, computed once rather than every turn."""
+
+    commands: dict[str, str]
+    menu_items: dict[str, MenuItem]
+
+    @classmethod
+    def build(cls, texts: Texts, menu: tuple[MenuItem, ...]) -> Vocabulary:
+        commands = {key(word): command for command in COMMANDS for word in texts.words(f"commands.{command}")}
+        items = {key(word): item for item in menu for word in (item.label, *item.words)}
+        return cls(commands, items)
+
+
 @dataclass
 class Services:
     """Read-only things every turn may use; built once per process by the app factory."""
@@ -35,6 +52,7 @@ class Services:
     settings: Settings
     texts: Texts
     menu: tuple[MenuItem, ...]
+    vocabulary: Vocabulary
     catalogue: Catalogue | None = None
     courts: CourtDirectory | None = None
     notice: Notice | None = None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Row, Select, Update, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -20,6 +22,45 @@ from bot.storage.db import Database
 from bot.storage.models import Conversation, Turn, utcnow
 
 log = logging.getLogger(__name__)
+
+
+class _Statements:
+    """The turn's SQL, built once per process on first use and reused with bound parameters."""
+
+    @cached_property
+    def lock(self) -> Select[Any]:
+        return (
+            select(Conversation.id, Conversation.flow, Conversation.state, Conversation.options)
+            .where(
+                Conversation.channel == bindparam("channel"), Conversation.user_key == bindparam("user_key")
+            )
+            .with_for_update()
+        )
+
+    @cached_property
+    def save(self) -> Update:
+        return (
+            update(Conversation)
+            .where(Conversation.id == bindparam("conversation_id"))
+            .values(
+                flow=bindparam("new_flow"),
+                state=bindparam("new_state", type_=Conversation.state.type),
+                options=bindparam("new_options", type_=Conversation.options.type),
+                version=Conversation.version + 1,
+                updated_at=bindparam("now"),
+            )
+        )
+
+    @cached_property
+    def stored_reply(self) -> Select[Any]:
+        return select(Turn.reply).where(Turn.message_key == bindparam("message_key"))
+
+    @cached_property
+    def log(self) -> Insert:
+        return insert(Turn)
+
+
+STATEMENTS = _Statements()
 
 
 @dataclass
@@ -48,7 +89,7 @@ class Dialogue:
         with self.db.transaction() as session:
             conversation = self._lock_conversation(session, inbound)
             if message_key:
-                stored = session.scalar(select(Turn.reply).where(Turn.message_key == message_key))
+                stored = session.scalar(STATEMENTS.stored_reply, {"message_key": message_key})
                 if stored is not None:
                     return Reply.from_dict(stored)
             ctx = Context(
@@ -70,46 +111,57 @@ class Dialogue:
                     reply.meta,
                 )
             reply = reply.explained(intent=ctx.intent, flow=ctx.flow)
-            conversation.flow = ctx.flow
-            conversation.state = ctx.state
-            conversation.options = {"labels": list(reply.options)}
-            conversation.version += 1
-            conversation.updated_at = utcnow()
-            session.add(
-                Turn(
-                    conversation_id=conversation.id,
-                    message_key=message_key,
-                    text=cleaned.text,
-                    reply=reply.to_dict(),
-                    intent=ctx.intent,
-                    flow=ctx.flow,
-                )
+            # Statements built once (see STATEMENTS): this is the hot path of every turn.
+            connection = session.connection()
+            now = utcnow()
+            connection.execute(
+                STATEMENTS.save,
+                {
+                    "conversation_id": conversation.id,
+                    "new_flow": ctx.flow,
+                    "new_state": ctx.state,
+                    "new_options": {"labels": list(reply.options)},
+                    "now": now,
+                },
+            )
+            connection.execute(
+                STATEMENTS.log,
+                {
+                    "conversation_id": conversation.id,
+                    "message_key": message_key,
+                    "text": cleaned.text,
+                    "reply": reply.to_dict(),
+                    "intent": ctx.intent,
+                    "flow": ctx.flow,
+                    "created_at": now,
+                },
             )
         return reply
 
-    def _lock_conversation(self, session: Session, inbound: Inbound) -> Conversation:
+    def _lock_conversation(self, session: Session, inbound: Inbound) -> Row[Any]:
         """The conversation row, created if new, locked until commit so one user's turns never interleave."""
-        values = {
-            "channel": inbound.channel,
-            "user_key": inbound.user_key,
-            "state": {},
-            "options": {},
-            "version": 0,
-            "created_at": utcnow(),
-            "updated_at": utcnow(),
-        }
-        insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
-        session.execute(
-            insert(Conversation)
-            .values(**values)
+        key = {"channel": inbound.channel, "user_key": inbound.user_key}
+        connection = session.connection()
+        conversation = connection.execute(STATEMENTS.lock, key).one_or_none()
+        if conversation is not None:
+            return conversation
+        # A new user: two first messages may race here, so insert-if-absent and read the winner's row.
+        now = utcnow()
+        upsert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        connection.execute(
+            upsert(Conversation)
+            .values(
+                channel=inbound.channel,
+                user_key=inbound.user_key,
+                state={},
+                options={},
+                version=0,
+                created_at=now,
+                updated_at=now,
+            )
             .on_conflict_do_nothing(index_elements=["channel", "user_key"])
         )
-        conversation = session.scalars(
-            select(Conversation)
-            .where(Conversation.channel == inbound.channel, Conversation.user_key == inbound.user_key)
-            .with_for_update()
-        ).one()
-        return conversation
+        return connection.execute(STATEMENTS.lock, key).one()
 
     def _error(self, text_key: str, intent: str) -> Reply:
         texts = self.services.texts

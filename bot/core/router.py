@@ -6,12 +6,10 @@ from collections.abc import Callable, Sequence
 
 from bot.core.context import Context, MenuItem
 from bot.core.messages import Reply
-from bot.core.normalize import has_letters_or_digits, key
+from bot.core.normalize import has_letters_or_digits
 
 # An intent detector looks at free text outside any flow and answers it, or returns None.
 Detector = Callable[[Context], "Reply | None"]
-
-COMMANDS = ("menu", "back", "cancel", "human", "greet")
 
 
 def main_menu(ctx: Context, *lead: str) -> Reply:
@@ -24,19 +22,11 @@ def welcome(ctx: Context) -> Reply:
 
 
 def command_of(ctx: Context) -> str | None:
-    folded = ctx.key
-    for command in COMMANDS:
-        if folded in {key(word) for word in ctx.texts.words(f"commands.{command}")}:
-            return command
-    return None
+    return ctx.services.vocabulary.commands.get(ctx.key)
 
 
 def menu_item(ctx: Context) -> MenuItem | None:
-    folded = ctx.key
-    for item in ctx.services.menu:
-        if folded in {key(word) for word in (item.label, *item.words)}:
-            return item
-    return None
+    return ctx.services.vocabulary.menu_items.get(ctx.key)
 
 
 def resolve_number(ctx: Context, offered: Sequence[str]) -> Reply | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from bot.core.context import Flow
 from bot.core.router import Detector
-from bot.handlers import directory, handoff
+from bot.handlers import consult, directory, handoff
 
 
 def build_flows() -> dict[str, Flow]:
-    flows = [directory.FLOW, handoff.FLOW]
+    flows = [consult.FLOW, directory.FLOW, handoff.FLOW]
     return {flow.name: flow for flow in flows}
 
 
 def detectors() -> list[Detector]:
-    """Free text outside a flow is offered to these in order; the first that answers wins."""
-    return [directory.detect]
+    """Free text outside a flow is offered to these in order; the first that answers wins.
+    The knowledge base comes last: whatever is left is a question, answered or honestly declined."""
+    return [directory.detect, consult.detect]

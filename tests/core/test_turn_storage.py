@@ -15,10 +15,12 @@ from bot.core.messages import Inbound
 from bot.hotline import Hotline, build_hotline
 from bot.storage.db import StorageUnavailable, open_database
 from bot.storage.models import Conversation, Turn
-from tests.conftest import REPO, test_settings
+from tests.conftest import REPO, make_settings
 
 
-def hotline_ask(database_url: str, lines: list[str], user: str = "u1", *extra: str) -> list[dict[str, object]]:
+def hotline_ask(
+    database_url: str, lines: list[str], user: str = "u1", *extra: str
+) -> list[dict[str, object]]:
     env = {**os.environ, "HOTLINE_DATABASE_URL": database_url}
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "ask", "--user", user, *extra],
@@ -95,7 +97,7 @@ def test_unwritable_sqlite_path_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_database_going_away_mid_service_answers_politely_and_stores_nothing(sqlite_url: str) -> None:
-    settings = test_settings(sqlite_url)
+    settings = make_settings(sqlite_url)
     hotline = build_hotline(settings)
     hotline.dialogue.handle(Inbound("console", "u", "你好"))
     path = Path(sqlite_url.removeprefix("sqlite:///"))
