@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.config import Settings, load_settings
 from bot.hotline import Hotline, build_hotline
@@ -57,6 +58,38 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_faq(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import faq
+
+    if args.action == "eval":
+        results = faq.evaluate(Path(args.file), settings)
+        print(faq.format_results(results))
+        return 0
+    hotline = _open(settings)
+    try:
+        for question, count, best in faq.gaps(hotline, args.limit):
+            print(f"{count:5d}  {question}" + (f"  (最接近：{best})" if best else ""))
+    finally:
+        hotline.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.faq import FaqError
+
+    if args.kind == "faq":
+        from bot.commands.faq import import_faq
+
+        try:
+            print(import_faq(Path(args.file), settings))
+        except FaqError as error:
+            print(f"hotline: {error}", file=sys.stderr)
+            return 1
+        return 0
+    print(f"hotline: 暂不支持导入 {args.kind}", file=sys.stderr)
+    return 2
+
+
 def _open(settings: Settings) -> Hotline:
     return build_hotline(settings)
 
@@ -87,6 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("kind", choices=["case-no", "id", "uscc"])
     check.add_argument("values", nargs="+")
     check.set_defaults(run=cmd_check)
+
+    faq = sub.add_parser("faq", help="知识库：评测（eval FILE）、未答问题统计（gaps）")
+    faq.add_argument("action", choices=["eval", "gaps"])
+    faq.add_argument("file", nargs="?", help="eval 的问题集（JSON Lines，格式同 dev-questions.jsonl）")
+    faq.add_argument("--limit", type=int, default=30)
+    faq.set_defaults(run=cmd_faq)
+
+    load = sub.add_parser("import", help="导入数据：faq FILE.yaml")
+    load.add_argument("kind", choices=["faq"])
+    load.add_argument("file")
+    load.set_defaults(run=cmd_import)
     return parser
 
 

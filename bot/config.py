@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     argon2_memory_cost: int = 65536
     verified_minutes: int = 15
 
+    # A running server checks data/faq and data/knowledge this often and reloads them when changed.
+    knowledge_reload_seconds: float = 10.0
+
     # Turn input bound: longer messages are cut here (and the user told) rather than stored whole.
     max_message_chars: int = 2000
 

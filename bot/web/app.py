@@ -9,13 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from bot.config import Settings
+from bot.core.context import Services
 from bot.hotline import build_hotline
 from bot.storage.db import Database
-from bot.web import chat_api
+from bot.web import chat_api, knowledge_reload
 from bot.web.runtime import HOTLINE, POOL
 
 
-def create_app(settings: Settings, database: Database | None = None) -> web.Application:
+def create_app(
+    settings: Settings, database: Database | None = None, services: Services | None = None
+) -> web.Application:
+    """The whole web app; tests pass their own database and (shared, read-only) services."""
     app = web.Application(client_max_size=1024 * 1024)
 
     async def hotline_context(app: web.Application) -> AsyncIterator[None]:
@@ -30,6 +34,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         pool.shutdown(wait=True)
 
     app.cleanup_ctx.append(hotline_context)
+    knowledge_reload.setup(app, settings.knowledge_reload_seconds)
     app.router.add_get("/healthz", healthz)
     chat_api.setup(app)
     return app

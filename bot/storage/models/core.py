@@ -79,3 +79,22 @@ class AnswerFeedback(Base):
     question: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChatPush(Base):
+    """A message to deliver to a user on their channel later: a staff reply, an opted-in case notice.
+
+    Written in the same transaction as what caused it; each channel's deliverer claims and sends it."""
+
+    __tablename__ = "chat_pushes"
+    __table_args__ = (Index("ix_chat_pushes_pending", "channel", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    user_key: Mapped[str] = mapped_column(String(128))
+    reply: Mapped[dict[str, Any]] = mapped_column()
+    source: Mapped[str] = mapped_column(String(100))  # e.g. "ticket:GD20261127-0042", "notice:123"
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column()
