@@ -17,10 +17,18 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.case_lookup.demo import ensure_demo
     from bot.channels.console import ConsoleChannel, run_chat
 
     hotline = _open(settings)
     try:
+        if sys.stdin.isatty():
+            print("正在准备演示数据（仅首次运行需要十几秒）……", flush=True)
+        demo = ensure_demo(hotline)
+        if demo and sys.stdin.isatty():
+            case = demo.cases[0]
+            print(f"演示数据已载入。试试“案件查询”：案号 {case.case_no}，查询密码 {case.password}；")
+            print("全部演示案件与工作台账号：hotline seed-demo\n")
         run_chat(ConsoleChannel(hotline.dialogue, args.user))
     finally:
         hotline.close()
@@ -90,6 +98,26 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 2
 
 
+def cmd_notify(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.notify.cli import command
+
+    return command(args, settings)
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.case_lookup.demo import format_demo, seed_demo
+
+    hotline = _open(settings)
+    catalogue = hotline.services.catalogue
+    assert catalogue is not None
+    try:
+        demo = seed_demo(hotline.db, settings, catalogue, hotline.services.courts)
+    finally:
+        hotline.close()
+    print(json.dumps(demo.as_json(), ensure_ascii=False) if args.json else format_demo(demo, catalogue))
+    return 0
+
+
 def _open(settings: Settings) -> Hotline:
     return build_hotline(settings)
 
@@ -116,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(run=cmd_serve)
 
+    seed = sub.add_parser("seed-demo", help="写入演示数据，并列出查询密码与工作台账号")
+    seed.add_argument("--json", action="store_true")
+    seed.set_defaults(run=cmd_seed_demo)
+
     check = sub.add_parser("check", help="校验并规范化案号、身份证号、统一社会信用代码")
     check.add_argument("kind", choices=["case-no", "id", "uscc"])
     check.add_argument("values", nargs="+")
@@ -131,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("kind", choices=["faq"])
     load.add_argument("file")
     load.set_defaults(run=cmd_import)
+
+    from bot.notify.cli import add_parser as add_notify_parser
+
+    add_notify_parser(sub).set_defaults(run=cmd_notify)
+
+    from bot.channels.commands import add_parsers as add_channel_parsers
+
+    add_channel_parsers(sub)
     return parser
 
 

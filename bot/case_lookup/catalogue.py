@@ -36,7 +36,9 @@ class Catalogue:
             data = yaml.safe_load(handle)
         categories = tuple(Category(item["code"], item["label"]) for item in data["categories"])
         known = {category.code for category in categories}
-        kinds = {item["code"]: EventKind(item["code"], item["category"], item["label"]) for item in data["kinds"]}
+        kinds = {
+            item["code"]: EventKind(item["code"], item["category"], item["label"]) for item in data["kinds"]
+        }
         stray = sorted(kind.code for kind in kinds.values() if kind.category not in known)
         if stray:
             raise ValueError(f"{path.name}: event kinds with an unknown category: {', '.join(stray)}")

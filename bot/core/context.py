@@ -91,6 +91,8 @@ class Context:
     state: dict[str, Any]
     flows: dict[str, Flow]
     intent: str | None = None
+    # What outlives the current flow within the conversation, e.g. the case a party has verified.
+    memory: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -22,6 +22,9 @@ from bot.storage.db import Database
 from bot.storage.models import Conversation, Turn, utcnow
 
 log = logging.getLogger(__name__)
+# The key under which the conversation's memory (what outlives a flow) is stored inside its state.
+MEMORY = "_memory"
+REDACTED = "[已隐去]"
 
 
 class _Statements:
@@ -92,13 +95,16 @@ class Dialogue:
                 stored = session.scalar(STATEMENTS.stored_reply, {"message_key": message_key})
                 if stored is not None:
                     return Reply.from_dict(stored)
+            state = dict(conversation.state or {})
+            memory = dict(state.pop(MEMORY, None) or {})
             ctx = Context(
                 session=session,
                 services=self.services,
                 inbound=inbound,
                 text=cleaned.text,
                 flow=conversation.flow,
-                state=dict(conversation.state or {}),
+                state=state,
+                memory=memory,
                 flows=self.flows,
             )
             offered = list((conversation.options or {}).get("labels", ()))
@@ -119,7 +125,7 @@ class Dialogue:
                 {
                     "conversation_id": conversation.id,
                     "new_flow": ctx.flow,
-                    "new_state": ctx.state,
+                    "new_state": {**ctx.state, MEMORY: ctx.memory} if ctx.memory else ctx.state,
                     "new_options": {"labels": list(reply.options)},
                     "now": now,
                 },
@@ -129,7 +135,8 @@ class Dialogue:
                 {
                     "conversation_id": conversation.id,
                     "message_key": message_key,
-                    "text": cleaned.text,
+                    # A password the user typed never reaches the turn log.
+                    "text": REDACTED if reply.meta.get("redact_input") else cleaned.text,
                     "reply": reply.to_dict(),
                     "intent": ctx.intent,
                     "flow": ctx.flow,

@@ -108,3 +108,26 @@ def test_database_going_away_mid_service_answers_politely_and_stores_nothing(sql
     assert "暂时无法处理" in reply.text
     assert "未能保存" in reply.text
     assert reply.meta["error"] is True
+
+
+def test_memory_outlives_flows_and_processes(hotline: Hotline) -> None:
+    from bot.core.context import Flow
+    from bot.core.messages import Reply
+
+    def remember(ctx):  # type: ignore[no-untyped-def]
+        ctx.memory["seen"] = ctx.memory.get("seen", 0) + 1
+        ctx.state = {"step": "x"}  # flows overwrite their state freely
+        return Reply((f"seen {ctx.memory['seen']}",))
+
+    hotline.dialogue.flows["remember"] = Flow("remember", remember, lambda ctx: None)
+    hotline.dialogue.handle(Inbound("console", "m", "菜单"))
+    from bot.core.context import MenuItem
+
+    hotline.services.vocabulary.menu_items["记住"] = MenuItem("remember", "记住", ())
+    try:
+        assert hotline.dialogue.handle(Inbound("console", "m", "记住")).text == "seen 1"
+        hotline.dialogue.handle(Inbound("console", "m", "8"))  # another flow, then the menu
+        hotline.dialogue.handle(Inbound("console", "m", "菜单"))
+        assert hotline.dialogue.handle(Inbound("console", "m", "记住")).text == "seen 2"
+    finally:
+        del hotline.services.vocabulary.menu_items["记住"]

@@ -11,7 +11,9 @@ from bot.storage.models.cases import (
     VerificationFailure,
     VerificationLock,
 )
-from bot.storage.models.core import AnswerFeedback, Base, Conversation, KnowledgeGap, Turn, utcnow
+from bot.storage.models.core import AnswerFeedback, Base, ChatPush, Conversation, KnowledgeGap, Turn, utcnow
+from bot.storage.models.lists import ListEntry, PublicNotice, QueryCounter
+from bot.storage.models.notify import NoticeOptIn, Notification, NotificationReason
 
 __all__ = [
     "AnswerFeedback",
@@ -19,9 +21,16 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseView",
+    "ChatPush",
     "Conversation",
     "KnowledgeGap",
+    "ListEntry",
+    "NoticeOptIn",
+    "Notification",
+    "NotificationReason",
     "Party",
+    "PublicNotice",
+    "QueryCounter",
     "StaffAccount",
     "StaffAssignment",
     "StaffMember",
