@@ -85,6 +85,21 @@ def cmd_faq(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.faq import FaqError
 
+    if args.kind == "lists":
+        from bot.public_lists.importer import import_lists
+
+        hotline = _open(settings)
+        try:
+            summary = import_lists(Path(args.file), hotline.db, hotline.services.courts)
+        finally:
+            hotline.close()
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
+        return 1 if summary.errors else 0
+    if args.kind in ("cases", "events"):
+        from bot.case_lookup.importer import command
+
+        return command(args.kind, Path(args.file), settings)
+
     if args.kind == "faq":
         from bot.commands.faq import import_faq
 
@@ -159,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     faq.add_argument("--limit", type=int, default=30)
     faq.set_defaults(run=cmd_faq)
 
-    load = sub.add_parser("import", help="导入数据：faq FILE.yaml")
-    load.add_argument("kind", choices=["faq"])
+    load = sub.add_parser("import", help="导入数据：faq FILE.yaml；cases / events / lists FILE.jsonl")
+    load.add_argument("kind", choices=["faq", "cases", "events", "lists"])
     load.add_argument("file")
     load.set_defaults(run=cmd_import)
 

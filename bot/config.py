@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     # Turn input bound: longer messages are cut here (and the user told) rather than stored whole.
     max_message_chars: int = 2000
 
+    # Public-list queries (§3.5) per chat user / per network address in each window (anti-scraping).
+    list_queries_per_user: int = 30
+    list_queries_per_address: int = 120
+    list_query_window_seconds: int = 3600
+
     # Channels.
     telegram_token: str = ""
     telegram_webhook_secret: str = ""
@@ -46,12 +51,34 @@ class Settings(BaseSettings):
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
     wechat_aes_key: str = ""
+    # Telegram's limits: about one message a second per chat and thirty a second overall (per process: with
+    # several worker processes sending, give each its share).
+    telegram_chat_rate: float = 1.0
+    telegram_global_rate: float = 30.0
+    # WeChat's API (tests point it at a local fake); the passive-reply budget: WeChat waits 5 s and retries,
+    # so a turn not done by then is answered "success" and its reply sent as a customer-service message.
+    wechat_api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_reply_seconds: float = 3.5
+    # WeChat accepts customer-service messages this long after the user's last message or menu click.
+    wechat_window_hours: float = 48.0
+    # Channel deliverers look for queued pushes (staff replies, notices) this often; 0 turns them off.
+    push_interval_seconds: float = 5.0
 
     # SMS gateway: "log" writes to var/sms.log; "http" posts JSON to sms_http_url.
     sms_gateway: str = "log"
     sms_http_url: str = ""
     sms_http_token: str = ""
     sms_max_attempts: int = 6
+    sms_http_timeout: float = 10.0
+    sms_log_path: Path = Path("var/sms.log")
+    # Retries wait base × 2^(attempt−1) seconds, capped; a claimed row is held for the lease, after which a
+    # killed dispatcher's rows are taken again (the gateway dedupes them by the idempotency key).
+    sms_retry_base_seconds: float = 30.0
+    sms_retry_max_seconds: float = 3600.0
+    sms_lease_seconds: float = 300.0
+    sms_batch_size: int = 100
+    sms_concurrency: int = 8
+    sms_poll_seconds: float = 2.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -44,6 +44,10 @@ def load_services(settings: Settings) -> Services:
         from bot.courts.notice import load_notice
 
         services.notice = load_notice(data / "notice.yaml")
+    if (data / "notify_rules.yaml").exists():
+        from bot.notify.rules import load_rules
+
+        services.notify_rules = load_rules(data, services.catalogue, settings.hotline_phone)
     if (data / "faq").is_dir():
         from bot.knowledge.service import Knowledge
 

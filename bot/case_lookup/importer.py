@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.case_lookup.catalogue import Catalogue
 from bot.case_lookup.ingest import (
+    CaseLookup,
     EventLookup,
     IngestError,
     add_event,
@@ -27,6 +28,8 @@ from bot.case_lookup.ingest import (
 )
 from bot.case_lookup.payloads import CasePayload, EventPayload
 from bot.config import Settings
+from bot.notify.record import NotifyBatch, notifier
+from bot.notify.rules import NotifyRules, load_rules
 from bot.storage.db import Database
 
 if TYPE_CHECKING:
@@ -110,6 +113,7 @@ class _Job:
     settings: Settings
     catalogue: Catalogue
     courts: CourtDirectory | None
+    rules: NotifyRules | None = None
 
 
 Outcome = str | Rejection  # "inserted" / "updated" / "duplicate", or why the line was refused
@@ -127,23 +131,41 @@ def _parse_all(
     return parsed
 
 
-def _apply(session: Session, job: _Job, case_no: str, payload: Any, lookup: EventLookup | None = None) -> str:
+Lookup = CaseLookup | EventLookup | None
+
+
+def _apply(
+    session: Session,
+    job: _Job,
+    case_no: str,
+    payload: Any,
+    lookup: Lookup = None,
+    batch: NotifyBatch | None = None,
+) -> str:
     if job.kind == "cases":
+        assert lookup is None or isinstance(lookup, CaseLookup)
         return upsert_case(
-            session, case_no, payload, job.settings, catalogue=job.catalogue, courts=job.courts
+            session,
+            case_no,
+            payload,
+            job.settings,
+            catalogue=job.catalogue,
+            courts=job.courts,
+            lookup=lookup,
         )
-    return add_event(session, case_no, payload, job.catalogue, lookup=lookup)
+    assert lookup is None or isinstance(lookup, EventLookup)
+    # The fast path notifies from what the batch fetched up front; the careful one reads per event.
+    notify = batch.enqueue if batch is not None else notifier(job.rules)
+    return add_event(session, case_no, payload, job.catalogue, lookup=lookup, notify=notify)
 
 
-def _lookup(
-    session: Session, job: _Job, items: list[tuple[int, tuple[str, Any] | Rejection]]
-) -> EventLookup | None:
-    if job.kind != "events":
-        return None
+def _lookup(session: Session, job: _Job, items: list[tuple[int, tuple[str, Any] | Rejection]]) -> Lookup:
     wanted = [item for _, item in items if not isinstance(item, Rejection)]
-    return EventLookup.fetch(
-        session, [case_no for case_no, _ in wanted], [payload.event_id for _, payload in wanted]
-    )
+    case_nos = [case_no for case_no, _ in wanted]
+    if job.kind == "cases":
+        staff_nos = [staff.staff_no for _, payload in wanted for staff in payload.staff]
+        return CaseLookup.fetch(session, case_nos, staff_nos)
+    return EventLookup.fetch(session, case_nos, [payload.event_id for _, payload in wanted])
 
 
 def _apply_all(
@@ -152,11 +174,14 @@ def _apply_all(
     outcomes: list[Outcome] = []
     # The fast path reads what it needs for the whole batch up front; the careful one asks line by line.
     lookup = None if savepoints else _lookup(session, job, items)
+    batch = None
+    if isinstance(lookup, EventLookup) and job.rules is not None:
+        batch = NotifyBatch.fetch(session, job.rules, lookup.case_ids.values())
     for number, item in items:
         if isinstance(item, Rejection):
             outcomes.append(item)
         elif not savepoints:
-            outcomes.append(_apply(session, job, *item, lookup))
+            outcomes.append(_apply(session, job, *item, lookup, batch))
         else:
             try:
                 with session.begin_nested():
@@ -172,8 +197,8 @@ def _apply_all(
 def _import_batch(db: Database, job: _Job, batch: list[tuple[int, str | None]]) -> list[Outcome]:
     """One transaction for the batch; if any line fails there, the batch is redone a savepoint per line.
 
-    The fast path reads the batch's cases and event ids in two queries and writes its events in one
-    round trip at commit; the slow one keeps every good line of a batch that holds a bad one, and
+    The fast path reads what the batch touches in a few queries and writes its rows together at
+    commit; the slow one keeps every good line of a batch that holds a bad one, and
     loses the bad line whole.
     """
     items = _parse_all(batch, job)
@@ -211,6 +236,7 @@ def run_import(
     settings: Settings,
     catalogue: Catalogue,
     *,
+    rules: NotifyRules | None = None,
     batch_size: int = BATCH_SIZE,
     progress: bool | None = None,
 ) -> ImportSummary:
@@ -223,7 +249,7 @@ def run_import(
         raise ValueError(f"unknown import kind {kind!r}: expected one of {', '.join(KINDS)}")
     model: type[BaseModel] = CasePayload if kind == "cases" else EventPayload
     courts = _load_courts(settings) if kind == "cases" else None
-    job = _Job(kind, model, settings, catalogue, courts)
+    job = _Job(kind, model, settings, catalogue, courts, rules)
     summary = ImportSummary(kind)
     started = time.perf_counter()
     bar = _progress(path, kind, sys.stdout.isatty() if progress is None else progress)
@@ -271,9 +297,10 @@ def command(kind: str, path: Path, settings: Settings) -> int:
         print(f"找不到文件：{path}", file=sys.stderr)
         return 2
     catalogue = Catalogue.load(settings.data_dir / "case_events.yaml")
+    rules = load_rules(settings.data_dir, catalogue, settings.hotline_phone)
     db = open_database(settings.database_url, settings.db_pool_size)
     try:
-        summary = run_import(kind, path, db, settings, catalogue)
+        summary = run_import(kind, path, db, settings, catalogue, rules=rules)
     finally:
         db.dispose()
     print(format_summary(summary))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Literal
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.case_lookup.case_number import CaseNumber, CaseNumberError, parse_case_number
 from bot.case_lookup.catalogue import Catalogue
@@ -72,13 +72,41 @@ def _check_catalogue(payload: CasePayload, catalogue: Catalogue | None) -> None:
         )
 
 
-def _staff_members(session: Session, payload: CasePayload, court_code: str) -> dict[str, StaffMember]:
+@dataclass
+class CaseLookup:
+    """The cases (with parties and assignments) and staff members a batch of case lines touches.
+
+    For batch loads only: with it, upsert_case reads no row itself, so a batch's inserts go out
+    together at commit. It must hold the canonical case numbers of the batch; new rows join it.
+    """
+
+    cases: dict[str, Case]
+    staff: dict[str, StaffMember]
+
+    @classmethod
+    def fetch(cls, session: Session, case_nos: Iterable[str], staff_nos: Iterable[str]) -> CaseLookup:
+        cases = session.scalars(
+            select(Case)
+            .where(Case.case_no.in_(set(case_nos)))
+            .options(selectinload(Case.parties), selectinload(Case.assignments))
+            .with_for_update(of=Case)
+        ).all()
+        staff = session.scalars(select(StaffMember).where(StaffMember.staff_no.in_(set(staff_nos)))).all()
+        return cls({case.case_no: case for case in cases}, {member.staff_no: member for member in staff})
+
+
+def _staff_members(
+    session: Session, payload: CasePayload, court_code: str, lookup: CaseLookup | None
+) -> dict[str, StaffMember]:
     """StaffMember rows by staff_no, inserted or brought up to date with what was sent."""
     wanted = {item.staff_no: item for item in payload.staff}
     if not wanted:
         return {}
-    found = session.scalars(select(StaffMember).where(StaffMember.staff_no.in_(wanted))).all()
-    members = {member.staff_no: member for member in found}
+    if lookup is None:
+        found = session.scalars(select(StaffMember).where(StaffMember.staff_no.in_(wanted))).all()
+        members = {member.staff_no: member for member in found}
+    else:
+        members = lookup.staff
     for staff_no, item in wanted.items():
         member = members.get(staff_no)
         if member is None:
@@ -100,6 +128,7 @@ def upsert_case(
     *,
     catalogue: Catalogue | None = None,
     courts: CourtDirectory | None = None,
+    lookup: CaseLookup | None = None,
 ) -> Literal["inserted", "updated"]:
     """Insert or update the case; its parties and staff assignments become exactly those sent.
 
@@ -113,18 +142,22 @@ def upsert_case(
     if payload.court_code is not None and payload.court_code != number.court_code:
         raise IngestError("court_code", f"与案号中的法院代字“{number.court_code}”不一致")
     _check_catalogue(payload, catalogue)
-    case = session.scalars(
-        select(Case).where(Case.case_no == number.canonical).with_for_update()
-    ).one_or_none()
+    if lookup is None:
+        query = select(Case).where(Case.case_no == number.canonical).with_for_update()
+        case = session.scalars(query).one_or_none()
+    else:
+        case = lookup.cases.get(number.canonical)
     court_name = _court_name(payload, number.court_code, case, courts)
     # Before the case row exists in the session: a query after it would flush the new case and then
     # lazy-load its (empty) collections, two round trips for nothing.
-    members = _staff_members(session, payload, number.court_code)
+    members = _staff_members(session, payload, number.court_code, lookup)
     result: Literal["inserted", "updated"] = "updated"
     if case is None:
         case = Case(case_no=number.canonical)
         session.add(case)
         result = "inserted"
+        if lookup is not None:
+            lookup.cases[number.canonical] = case
     case.court_code = number.court_code
     case.court_name = court_name
     case.case_type = number.type_code
@@ -194,8 +227,12 @@ def add_event(
     catalogue: Catalogue,
     *,
     lookup: EventLookup | None = None,
+    notify: Callable[[Session, CaseEvent], object] | None = None,
 ) -> Literal["inserted", "duplicate"]:
     """Record a case event once: a replay of the same event_id changes nothing and says "duplicate".
+
+    notify (the SMS outbox, bot.notify) is called with the new event in the same transaction, so a
+    notice exists exactly when its event does.
 
     The one entry point for events, inside the caller's transaction (it does not commit), so that
     whatever an event causes is written in the same transaction as the event. Every IngestError is
@@ -216,20 +253,21 @@ def add_event(
         if owner != case_id:
             raise IngestError("event_id", "该事件编号已用于另一案件")
         return "duplicate"
-    session.add(
-        CaseEvent(
-            case_id=case_id,
-            external_id=payload.event_id,
-            category=kind.category,
-            kind=kind.code,
-            # Stored in UTC: SQLite keeps no offset, and every reader takes a naive time as UTC.
-            occurred_at=payload.occurred_at.astimezone(UTC),
-            summary=payload.summary,
-            details=dict(payload.details),
-        )
+    event = CaseEvent(
+        case_id=case_id,
+        external_id=payload.event_id,
+        category=kind.category,
+        kind=kind.code,
+        # Stored in UTC: SQLite keeps no offset, and every reader takes a naive time as UTC.
+        occurred_at=payload.occurred_at.astimezone(UTC),
+        summary=payload.summary,
+        details=dict(payload.details),
     )
+    session.add(event)
     if lookup is not None:
         lookup.owners[payload.event_id] = case_id
+    if notify is not None:
+        notify(session, event)
     return "inserted"
 
 

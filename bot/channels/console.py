@@ -12,6 +12,7 @@ from rich.text import Text
 
 from bot.core.dialogue import Dialogue
 from bot.core.messages import Inbound, Reply
+from bot.core.push import take_for_user
 
 CHANNEL = "console"
 
@@ -24,11 +25,22 @@ class ConsoleChannel:
     user_key: str = "local"
     channel: str = CHANNEL
     replies: list[Reply] = field(default_factory=list)
+    # Messages pushed to this user (staff replies, notices), taken before each turn when show_pushes is on.
+    # Off by default: `hotline ask` prints one JSON line per input line and must not swallow them.
+    show_pushes: bool = False
+    pushes: list[Reply] = field(default_factory=list)
 
     def say(self, text: str, message_id: str | None = None) -> Reply:
+        if self.show_pushes:
+            self.pushes.extend(self.take_pushes())
         reply = self.dialogue.handle(Inbound(self.channel, self.user_key, text, message_id))
         self.replies.append(reply)
         return reply
+
+    def take_pushes(self) -> list[Reply]:
+        """Pending pushes for this user, marked delivered in their own transaction."""
+        with self.dialogue.db.transaction() as session:
+            return take_for_user(session, self.channel, self.user_key)
 
     def converse(self, lines: Iterable[str]) -> Iterator[Reply]:
         for line in lines:
@@ -42,9 +54,15 @@ def render(reply: Reply) -> str:
 
 def run_chat(channel: ConsoleChannel, first: str = "你好") -> None:
     """Interactive chat with colours on a terminal; plain line-by-line replies when stdin is not one."""
+    channel.show_pushes = True
     if not sys.stdin.isatty():
-        for reply in channel.converse(sys.stdin):
-            print(render(reply), end="\n\n", flush=True)
+        for line in sys.stdin:
+            seen = len(channel.pushes)
+            reply = channel.say(line.rstrip("\n"))
+            for pushed in channel.pushes[seen:]:
+                print(render(pushed), end="\n\n", flush=True)
+            if reply.parts or reply.options:  # a hand-off to a person stays quiet between acknowledgements
+                print(render(reply), end="\n\n", flush=True)
         return
     console = Console()
     console.print(
@@ -60,7 +78,14 @@ def run_chat(channel: ConsoleChannel, first: str = "你好") -> None:
         if line.strip().lower() in {"q", "quit", "exit"}:
             console.print("再见！如需帮助请拨打 12368。")
             return
-        _show(console, channel.say(line))
+        seen = len(channel.pushes)
+        reply = channel.say(line)
+        for pushed in channel.pushes[seen:]:
+            console.print(
+                Panel(Text(pushed.text), title="12368 · 消息", title_align="left", border_style="magenta")
+            )
+        if reply.parts or reply.options:
+            _show(console, reply)
 
 
 def _show(console: Console, reply: Reply) -> None:

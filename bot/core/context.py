@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.courts.directory import CourtDirectory
     from bot.courts.notice import Notice
     from bot.knowledge.service import Knowledge
+    from bot.notify.rules import NotifyRules
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Services:
     courts: CourtDirectory | None = None
     notice: Notice | None = None
     knowledge: KnowledgeHolder | None = None
+    notify_rules: NotifyRules | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 

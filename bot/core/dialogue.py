@@ -18,6 +18,7 @@ from bot.core.context import Context, Flow, Services
 from bot.core.messages import Inbound, Reply
 from bot.core.normalize import clean
 from bot.core.router import Detector, route
+from bot.identity.masking import mask_in_text
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Turn, utcnow
 
@@ -135,8 +136,8 @@ class Dialogue:
                 {
                     "conversation_id": conversation.id,
                     "message_key": message_key,
-                    # A password the user typed never reaches the turn log.
-                    "text": REDACTED if reply.meta.get("redact_input") else cleaned.text,
+                    # A typed password never reaches the turn log; ID numbers and phones only masked.
+                    "text": REDACTED if reply.meta.get("redact_input") else mask_in_text(cleaned.text),
                     "reply": reply.to_dict(),
                     "intent": ctx.intent,
                     "flow": ctx.flow,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.context import Flow
 from bot.core.router import Detector
-from bot.handlers import case_query, consult, directory, handoff
+from bot.handlers import case_query, consult, directory, handoff, list_search
 
 
 def build_flows() -> dict[str, Flow]:
-    flows = [case_query.FLOW, consult.FLOW, directory.FLOW, handoff.FLOW]
+    flows = [case_query.FLOW, consult.FLOW, directory.FLOW, handoff.FLOW, list_search.FLOW]
     return {flow.name: flow for flow in flows}
 
 

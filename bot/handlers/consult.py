@@ -74,7 +74,10 @@ def answer(ctx: Context) -> Reply:
     _record_gap(ctx, consultation.band, top.entry.id if top else None, top.score if top else None)
     if consultation.band == "middle":
         questions = [hit.entry.question for hit in consultation.hits[:MAX_RELATED]]
-        ctx.state = {"step": "suggested", "suggestions": [hit.entry.id for hit in consultation.hits[:MAX_RELATED]]}
+        ctx.state = {
+            "step": "suggested",
+            "suggestions": [hit.entry.id for hit in consultation.hits[:MAX_RELATED]],
+        }
         reply = Reply((ctx.texts("consult.suggest"),), (*questions, ctx.texts("options.human")))
         return reply.explained(band="middle", score=round(top.score, 3) if top else None)
     ctx.state = {"step": "ask"}
@@ -87,8 +90,15 @@ def _answer_entry(ctx: Context, knowledge: Knowledge, entry: FaqEntry, score: fl
     questions = [item.question for item in related if item][:MAX_RELATED]
     ctx.state = {"step": "answered", "faq_id": entry.id, "related": [item.id for item in related if item]}
     basis = ctx.texts("consult.basis", basis="；".join(entry.basis))
-    options = (*questions, ctx.texts("consult.useful"), ctx.texts("consult.useless"), ctx.texts("options.menu"))
-    return Reply((entry.answer, basis), options).explained(faq_id=entry.id, score=round(score, 3), band="high")
+    options = (
+        *questions,
+        ctx.texts("consult.useful"),
+        ctx.texts("consult.useless"),
+        ctx.texts("options.menu"),
+    )
+    return Reply((entry.answer, basis), options).explained(
+        faq_id=entry.id, score=round(score, 3), band="high"
+    )
 
 
 def _chosen_suggestion(ctx: Context, knowledge: Knowledge) -> FaqEntry | None:
@@ -104,7 +114,9 @@ def _chosen_suggestion(ctx: Context, knowledge: Knowledge) -> FaqEntry | None:
 def _feedback(ctx: Context) -> Reply:
     useful = ctx.text == ctx.texts("consult.useful")
     ctx.session.add(
-        AnswerFeedback(faq_id=ctx.state["faq_id"], useful=useful, question=ctx.text, channel=ctx.inbound.channel)
+        AnswerFeedback(
+            faq_id=ctx.state["faq_id"], useful=useful, question=ctx.text, channel=ctx.inbound.channel
+        )
     )
     ctx.intent = "feedback"
     ctx.state = {"step": "ask"}

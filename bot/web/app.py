@@ -12,7 +12,16 @@ from bot.config import Settings
 from bot.core.context import Services
 from bot.hotline import build_hotline
 from bot.storage.db import Database
-from bot.web import chat_api, knowledge_reload
+from bot.web import (
+    chat_api,
+    console,
+    knowledge_reload,
+    management_api,
+    public_lists,
+    telegram_webhook,
+    webchat,
+    wechat_webhook,
+)
 from bot.web.runtime import HOTLINE, POOL
 
 
@@ -26,7 +35,7 @@ def create_app(
         pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="turn")
         app[POOL] = pool
         app[HOTLINE] = await asyncio.get_running_loop().run_in_executor(
-            pool, build_hotline, settings, database
+            pool, build_hotline, settings, database, services
         )
         yield
         if database is None:
@@ -37,6 +46,12 @@ def create_app(
     knowledge_reload.setup(app, settings.knowledge_reload_seconds)
     app.router.add_get("/healthz", healthz)
     chat_api.setup(app)
+    management_api.setup(app)
+    public_lists.setup(app)
+    webchat.setup(app)
+    wechat_webhook.setup(app, settings)
+    telegram_webhook.setup(app, settings)
+    console.setup(app)
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def event_line(seq: int, event_id: str, **changes: Any) -> str:
     return json.dumps({"case_no": f"(2024)浙0102执{seq}号", **EVENT_EXAMPLE, "event_id": event_id, **changes})
 
 
-def write(tmp_path: Path, name: str, lines: list[str | bytes]) -> Path:
+def write(tmp_path: Path, name: str, lines: Sequence[str | bytes]) -> Path:
     path = tmp_path / name
     path.write_bytes(b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n" for line in lines))
     return path

@@ -100,7 +100,7 @@ def test_password_is_stored_only_as_argon2id(db: Database, settings: Settings) -
 
 
 def test_contradictions_with_the_case_number(db: Database, settings: Settings) -> None:
-    attempts = [
+    attempts: list[tuple[str, dict[str, Any], str]] = [
         (CASE_NO, {"case_type": "执异"}, "case_type"),
         (CASE_NO, {"court_code": "浙0106"}, "court_code"),
         ("(2024)浙0102民初12号", {}, "case_no"),

@@ -14,9 +14,11 @@ from bot.storage.models.cases import (
 from bot.storage.models.core import AnswerFeedback, Base, ChatPush, Conversation, KnowledgeGap, Turn, utcnow
 from bot.storage.models.lists import ListEntry, PublicNotice, QueryCounter
 from bot.storage.models.notify import NoticeOptIn, Notification, NotificationReason
+from bot.storage.models.tickets import AuditEntry, StaffSession, Ticket, TicketCounter, TicketMessage
 
 __all__ = [
     "AnswerFeedback",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseEvent",
@@ -34,6 +36,10 @@ __all__ = [
     "StaffAccount",
     "StaffAssignment",
     "StaffMember",
+    "StaffSession",
+    "Ticket",
+    "TicketCounter",
+    "TicketMessage",
     "Turn",
     "VerificationFailure",
     "VerificationLock",

@@ -1,0 +1,362 @@
+"""Serving at scale: web-chat and WeChat-webhook turns at 200 concurrent users against `hotline serve` workers.
+
+    .venv/bin/python bench/serve.py [--users 200] [--seconds 8] [--max-requests 60000] [--threads N]
+                                    [--pg postgresql://postgres@127.0.0.1:5432/test] [--markdown]
+
+Everything runs on loopback on this machine, in one run:
+
+1. the ceiling: an aiohttp hello-world endpoint (one process, GET /hello → "ok"), driven by the same load
+   generator, closed loop (each of --users users sends its next request as soon as the last one returns);
+2. `hotline serve` with one worker process, then with two (two ports, the users split between them), both on
+   one PostgreSQL database of their own (created, migrated, dropped at the end):
+   (a) saturation: closed loop as for the ceiling — turns/s, and p50/p99 that are mostly queueing
+       (Little's law: 200 requests in flight at T turns/s wait about 200/T seconds);
+   (b) the target load: the users together offer 25% of the ceiling's rate (open loop: each request has a
+       scheduled time, and latency counts from it, so a server that falls behind is charged for it).
+
+Half the users are web-chat visitors (GET /chat for the signed cookie, then POST /chat/api/message), half
+are WeChat followers (signed plaintext XML posted to /wechat, the passive reply read back). Every user walks
+the menu like bench/turns.py (菜单 → 8 → 返回 → 5 → 返回菜单 → 2 → 取消): each request is a full turn — lock
+the conversation row, route, save state and the turn log, commit. Knowledge questions cost more CPU per turn
+(retrieval and reranking); see bench/faq.py for those.
+
+The load generator is one asyncio process on the same cores as the servers and PostgreSQL; on a small
+machine it is part of what is measured. Run counts are bounded by --seconds and --max-requests per phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = ["菜单", "8", "返回", "5", "返回菜单", "2", "取消"]
+WECHAT_TOKEN = "bench-wechat-token"
+TARGET_SHARE = 0.25
+WARM_UP_SECONDS = 1.5
+
+Request = Callable[[aiohttp.ClientSession, int, int], Awaitable[None]]
+
+
+@dataclass
+class Figures:
+    requests: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    offered: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else float("nan")
+
+
+# -- servers -------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def hello_world(port: int) -> None:
+    """The ceiling: the least an aiohttp handler can do."""
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/hello", hello)
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server {url} did not start")
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
+
+
+def serve_workers(
+    count: int, database_url: str, threads: int | None = None
+) -> tuple[list[str], list[subprocess.Popen[bytes]]]:
+    env = {
+        **os.environ,
+        "HOTLINE_DATABASE_URL": database_url,
+        "HOTLINE_WECHAT_TOKEN": WECHAT_TOKEN,
+        "HOTLINE_SECRET_KEY": "bench-secret",
+    }
+    if threads:  # turn threads per worker, and database connections to match
+        env.update(HOTLINE_WORKERS=str(threads), HOTLINE_DB_POOL_SIZE=str(threads))
+    urls, processes = [], []
+    for _ in range(count):
+        port = free_port()
+        processes.append(start([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env))
+        urls.append(f"http://127.0.0.1:{port}")
+    for url, process in zip(urls, processes, strict=True):
+        wait_ready(f"{url}/healthz", process)
+    return urls, processes
+
+
+# -- requests --------------------------------------------------------------------------------------------
+
+
+def wechat_xml(open_id: str, text: str, msg_id: int) -> bytes:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[{open_id}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId></xml>"
+    ).encode()
+
+
+def signed_query() -> dict[str, str]:
+    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    signature = hashlib.sha1("".join(sorted([WECHAT_TOKEN, timestamp, nonce])).encode()).hexdigest()
+    return {"signature": signature, "timestamp": timestamp, "nonce": nonce}
+
+
+class HotlineUsers:
+    """User n talks to urls[n % len(urls)]; even users on the web chat page, odd ones on WeChat."""
+
+    def __init__(self, urls: list[str], run: str) -> None:
+        self.urls, self.run = urls, run
+        self.cookies: dict[int, str] = {}
+        # Fresh MsgIds per run: a repeated one would be answered from the turn log, not processed.
+        self.msg_ids = itertools.count(uuid.uuid4().int % 10**12 * 10**6)
+
+    async def __call__(self, http: aiohttp.ClientSession, user: int, step: int) -> None:
+        url, text = self.urls[user % len(self.urls)], SCRIPT[step % len(SCRIPT)]
+        if user % 2 == 0:
+            if user not in self.cookies:
+                async with http.get(f"{url}/chat") as response:
+                    self.cookies[user] = response.cookies["hotline_chat"].value
+            headers = {"Cookie": f"hotline_chat={self.cookies[user]}"}
+            async with http.post(f"{url}/chat/api/message", json={"text": text}, headers=headers) as response:
+                body = await response.read()
+                if response.status != 200 or b'"options"' not in body:
+                    raise RuntimeError(f"web chat answered {response.status}")
+        else:
+            open_id = f"oBench{self.run}{user:06d}"
+            xml = wechat_xml(open_id, text, next(self.msg_ids))
+            async with http.post(f"{url}/wechat", params=signed_query(), data=xml) as response:
+                body = await response.read()
+                if response.status != 200 or b"<Content>" not in body:
+                    raise RuntimeError(f"wechat answered {response.status}")
+
+
+async def hello(http: aiohttp.ClientSession, url: str) -> None:
+    async with http.get(url) as response:
+        await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"hello answered {response.status}")
+
+
+# -- the load generator ---------------------------------------------------------------------------------
+
+
+async def drive(request: Request, users: int, seconds: float, cap: int, rate: float | None = None) -> Figures:
+    """Users send requests until time or the cap runs out; closed loop, or open loop at rate (req/s).
+
+    Latency counts from the request's scheduled time; throughput counts completions inside the window."""
+    latencies: list[float] = []
+    completions: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        # Warm-up: every user's first request (cookies, connections, conversation rows) is not measured.
+        await asyncio.gather(*(request(http, user, 0) for user in range(users)))
+        began = time.perf_counter()
+        measure_from = began + WARM_UP_SECONDS
+        end = measure_from + seconds
+
+        async def user_loop(user: int) -> None:
+            nonlocal errors
+            step = 1
+            while True:
+                if rate is None:
+                    scheduled = time.perf_counter()
+                else:  # user k's n-th request is due at (k + n·users)/rate: together they offer rate
+                    scheduled = began + (user + step * users) / rate
+                    delay = scheduled - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                if scheduled >= end or len(latencies) >= cap:
+                    return
+                try:
+                    await request(http, user, step)
+                except (aiohttp.ClientError, RuntimeError, KeyError):
+                    errors += 1
+                done = time.perf_counter()
+                if scheduled >= measure_from:
+                    latencies.append(done - scheduled)
+                if measure_from <= done < end:
+                    completions.append(done)
+                step += 1
+
+        await asyncio.gather(*(user_loop(user) for user in range(users)))
+        window = (max(completions) if len(latencies) >= cap and completions else end) - measure_from
+    return Figures(len(completions), max(window, 1e-9), latencies, errors, rate)
+
+
+# -- the run -----------------------------------------------------------------------------------------------
+
+
+def with_pg_database(admin_url: str) -> tuple[str, str]:
+    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_pg_database(admin_url: str, name: str) -> None:
+    engine = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def measure_hello(args: argparse.Namespace) -> Figures:
+    port = free_port()
+    process = start([sys.executable, __file__, "--hello-port", str(port)], dict(os.environ))
+    try:
+        url = f"http://127.0.0.1:{port}/hello"
+        wait_ready(url, process)
+        return asyncio.run(
+            drive(lambda http, user, step: hello(http, url), args.users, args.seconds, args.max_requests)
+        )
+    finally:
+        stop([process])
+
+
+def measure_hotline(
+    args: argparse.Namespace, database_url: str, workers: int, target: float
+) -> list[Figures]:
+    urls, processes = serve_workers(workers, database_url, args.threads)
+    try:
+        saturated = asyncio.run(
+            drive(HotlineUsers(urls, f"s{workers}"), args.users, args.seconds, args.max_requests)
+        )
+        paced = asyncio.run(
+            drive(HotlineUsers(urls, f"p{workers}"), args.users, args.seconds, args.max_requests, rate=target)
+        )
+        return [saturated, paced]
+    finally:
+        stop(processes)
+
+
+def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool) -> None:
+    if markdown:
+        print("| endpoint | load | requests/s | p50 ms | p99 ms | % of ceiling | errors |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, load, figures in rows:
+        cells = [
+            name,
+            load,
+            f"{figures.rate:.0f}",
+            f"{figures.percentile(0.50):.1f}",
+            f"{figures.percentile(0.99):.1f}",
+            f"{100 * figures.rate / ceiling:.0f}%",
+            str(figures.errors),
+        ]
+        print("| " + " | ".join(cells) + " |" if markdown else "  ".join(f"{cell:>18}" for cell in cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--max-requests", type=int, default=60_000)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--threads", type=int, help="turn threads per worker (default: HOTLINE_WORKERS, 8)")
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--hello-port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.hello_port:
+        hello_world(args.hello_port)
+        return
+
+    load_before = os.getloadavg()[0]
+    ceiling = measure_hello(args)
+    target = TARGET_SHARE * ceiling.rate
+    url, name = with_pg_database(args.pg)
+    try:
+        from bot.storage.db import open_database
+
+        open_database(url).dispose()  # migrate once, before the workers start
+        one = measure_hotline(args, url, 1, target)
+        two = measure_hotline(args, url, 2, target)
+    finally:
+        drop_pg_database(args.pg, name)
+
+    closed = f"closed loop, {args.users} users"
+    paced = f"{target:.0f}/s offered ({TARGET_SHARE:.0%} of ceiling), {args.users} users"
+    rows = [
+        ("aiohttp hello world, 1 process", closed, ceiling),
+        ("hotline turns, 1 worker", closed, one[0]),
+        ("hotline turns, 2 workers", closed, two[0]),
+        ("hotline turns, 1 worker", paced, one[1]),
+        ("hotline turns, 2 workers", paced, two[1]),
+    ]
+    report(rows, ceiling.rate, args.markdown)
+    scaling = two[0].rate / one[0].rate
+    print()
+    print(
+        f"two workers / one worker (saturation): {scaling:.2f}×; {os.cpu_count()} cores shared by the load "
+        f"generator, the servers and PostgreSQL; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after the run"
+    )
+    for label, figures in (("1 worker", one[1]), ("2 workers", two[1])):
+        met = figures.rate >= 0.95 * target and figures.percentile(0.99) < 50
+        print(
+            f"target ({TARGET_SHARE:.0%} of ceiling = {target:.0f} turns/s with p99 < 50 ms), {label}: "
+            f"{'met' if met else 'missed'} ({figures.rate:.0f} turns/s, p99 {figures.percentile(0.99):.1f} ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()

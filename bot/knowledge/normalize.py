@@ -1,0 +1,122 @@
+"""Normalise what people type (traditional, full-width, typos, slang) and load the domain lexicon."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+import zhconv.zhconv as zhconv_tables
+
+# Everything that is not a letter, digit or CJK character: punctuation, symbols, emoji, spaces, "_".
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class Rewriter:
+    """Replace every key of a mapping by its value in one left-to-right pass, longest key first.
+
+    Every value also stands for itself, so a standard phrase already in the text is kept whole:
+    with 执行费 → 申请执行费, the text 申请执行费 stays as it is instead of becoming 申请申请执行费.
+    """
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self._mapping = {value: value for value in mapping.values() if value}
+        self._mapping.update((key, value) for key, value in mapping.items() if key)
+        keys = sorted(self._mapping, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda match: self._mapping[match.group()], text)
+
+
+class Normalizer:
+    """Text → comparable form: NFKC (full-width → half-width), simplified, lower case, no punctuation,
+    domain typos fixed. Built once: the character table costs ~15 ms, a call ~5 µs."""
+
+    def __init__(self, typos: Mapping[str, str] | None = None) -> None:
+        # zhconv.convert costs ~30 µs a question; a one-character table does the same job for lookup
+        # purposes in ~2 µs (phrase-level conversions only matter for display, which we never do here).
+        table = zhconv_tables.getdict("zh-cn")
+        self._simplify = str.maketrans({k: v for k, v in table.items() if len(k) == 1 and len(v) == 1})
+        # Typos are keyed in normalised form so a traditional or full-width typo is fixed too.
+        self._typos = Rewriter({self._base(k): self._base(v) for k, v in (typos or {}).items()})
+
+    def _base(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).translate(self._simplify).lower()
+        return _NOT_WORD.sub("", text)
+
+    def __call__(self, text: str) -> str:
+        return self._typos(self._base(text))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The domain words the retriever and the scope check use (data/knowledge/)."""
+
+    typos: Mapping[str, str] = field(default_factory=dict)
+    synonyms: Mapping[str, str] = field(default_factory=dict)
+    # (word, frequency or None) for jieba's user dictionary.
+    user_words: tuple[tuple[str, int | None], ...] = ()
+    # Scope vocabulary: enforcement words, words shared with other legal matters, other matters.
+    in_domain: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+
+
+def _str_map(data: object, name: str, source: Path) -> dict[str, str]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"{source.name}: {name} 应为“词: 标准词”的映射")
+    return {str(k): v for k, v in data.items()}
+
+
+def _str_list(data: object, name: str, source: Path) -> tuple[str, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise ValueError(f"{source.name}: {name} 应为词语列表")
+    return tuple(str(item) for item in data)
+
+
+def _read_yaml(path: Path) -> dict[str, object]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: 应为键值对")
+    return data
+
+
+def _read_user_dict(path: Path) -> tuple[tuple[str, int | None], ...]:
+    """jieba's user-dictionary format: "word [frequency] [tag]" per line; "#" starts a comment."""
+    if not path.exists():
+        return ()
+    words: list[tuple[str, int | None]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if parts:
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            words.append((parts[0], freq))
+    return tuple(words)
+
+
+def load_lexicon(directory: Path) -> Lexicon:
+    """synonyms.yaml (typos, synonyms), scope.yaml and legal_dict.txt of a directory; missing files are empty."""
+    synonyms_path, scope_path = directory / "synonyms.yaml", directory / "scope.yaml"
+    synonyms, scope = _read_yaml(synonyms_path), _read_yaml(scope_path)
+    return Lexicon(
+        typos=_str_map(synonyms.get("typos"), "typos", synonyms_path),
+        synonyms=_str_map(synonyms.get("synonyms"), "synonyms", synonyms_path),
+        user_words=_read_user_dict(directory / "legal_dict.txt"),
+        in_domain=_str_list(scope.get("in_domain"), "in_domain", scope_path),
+        shared=_str_list(scope.get("shared"), "shared", scope_path),
+        out_of_scope=_str_list(scope.get("out_of_scope"), "out_of_scope", scope_path),
+    )

@@ -1,0 +1,126 @@
+"""The knowledge base as the dialogue uses it: answer, offer "您是不是想问", or decline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.knowledge.faq import FaqEntry, load_faq
+from bot.knowledge.normalize import Lexicon, load_lexicon
+from bot.knowledge.retriever import Hit, Query, Retriever
+
+Band = Literal["high", "middle", "low"]
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Score thresholds (answer directly, offer "您是不是想问") by how clearly a question is about
+    enforcement: the less it says so, the closer it must match an entry. Tuned on
+    tests/knowledge/eval_questions.jsonl; `hotline faq eval` shows the effect of a change."""
+
+    enforcement: tuple[float, float] = (0.24, 0.16)  # an enforcement word (执行, 失信, 查封 …)
+    shared: tuple[float, float] = (0.36, 0.30)  # only words other legal matters share (法院, 判决 …)
+    neither: tuple[float, float] = (0.45, 0.45)  # no legal word at all: answer only a close match
+    # A question this close to an entry's own phrasing is answered whatever words it uses: every
+    # phrasing is in scope by construction (questions about other matters score below 0.5).
+    close_match: float = 0.7
+
+
+@dataclass(frozen=True)
+class Consultation:
+    band: Band
+    hits: list[Hit]
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Is a question about enforcement at all? Word lists of data/knowledge/scope.yaml, canonical form."""
+
+    in_domain: tuple[str, ...]
+    shared: tuple[str, ...]
+    out_of_scope: tuple[str, ...]
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon, canonical: Callable[[str], str]) -> Scope:
+        def words(raw: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(sorted({w for w in map(canonical, raw) if w}))
+
+        return cls(words(lexicon.in_domain), words(lexicon.shared), words(lexicon.out_of_scope))
+
+    def classify(self, text: str) -> tuple[Literal["enforcement", "shared", "neither"], bool]:
+        """(the clearest kind of legal word present, whether a word of another matter is present).
+        Words of other matters are taken out first, so 执行董事 or 死刑执行 do not count as enforcement."""
+        other = False
+        for word in self.out_of_scope:
+            if word in text:
+                other = True
+                text = text.replace(word, " ")
+        if any(word in text for word in self.in_domain):
+            return "enforcement", other
+        return ("shared" if any(word in text for word in self.shared) else "neither"), other
+
+
+def band_for(query: Query, hits: list[Hit], scope: Scope, bands: Bands) -> Band:
+    """High → answer; middle → offer choices; low → decline. Another matter (离婚, 车祸, 注册公司 …) is
+    declined even when it shares words with the knowledge base (法院, 公司, 判决), unless it also
+    names an enforcement matter (离婚判决的抚养费不给 → 强制执行)."""
+    if not hits:
+        return "low"
+    score = hits[0].score
+    if score >= bands.close_match:
+        return "high"
+    kind, other = scope.classify(query.text)
+    if other and kind != "enforcement":
+        return "low"
+    high, middle = getattr(bands, kind)
+    if score >= high:
+        return "high"
+    return "middle" if score >= middle else "low"
+
+
+class Knowledge:
+    """The FAQ entries, their index and the scope check; immutable, so reload() builds a new one."""
+
+    def __init__(
+        self,
+        entries: list[FaqEntry],
+        lexicon: Lexicon,
+        *,
+        source: Path,
+        lexicon_dir: Path,
+        bands: Bands | None = None,
+    ) -> None:
+        self.entries = tuple(entries)
+        self.retriever = Retriever.build(entries, lexicon)
+        self.scope = Scope.from_lexicon(lexicon, self.retriever.canonical)
+        self.bands = bands or Bands()
+        self._by_id = {entry.id: entry for entry in entries}
+        self._source = source
+        self._lexicon_dir = lexicon_dir
+
+    @classmethod
+    def from_directory(
+        cls, path: Path, lexicon_dir: Path | None = None, bands: Bands | None = None
+    ) -> Knowledge:
+        """data/faq/*.yaml with the lexicon of data/knowledge/ (by default the sibling directory)."""
+        lexicon_dir = lexicon_dir if lexicon_dir is not None else path.parent / "knowledge"
+        lexicon = load_lexicon(lexicon_dir)
+        return cls(load_faq(path), lexicon, source=path, lexicon_dir=lexicon_dir, bands=bands)
+
+    def reload(self) -> Knowledge:
+        """A new instance from the same directories; the caller swaps it in (the old one keeps serving)."""
+        return Knowledge.from_directory(self._source, self._lexicon_dir, self.bands)
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        return self._by_id.get(entry_id)
+
+    def consult(self, text: str, k: int = 3) -> Consultation:
+        query = self.retriever.analyze(text)
+        hits = self.retriever.rank(query, k)
+        return Consultation(band_for(query, hits, self.scope, self.bands), hits)
