@@ -45,7 +45,16 @@ def resolve_number(ctx: Context, offered: Sequence[str]) -> Reply | None:
     )
 
 
+HANDOFF = "handoff"
+
+
 def route(ctx: Context, offered: Sequence[str], detectors: Sequence[Detector]) -> Reply:
+    # A conversation handed to a person: every message is theirs; the flow knows the words that leave it.
+    if ctx.flow == HANDOFF and HANDOFF in ctx.flows:
+        reply = ctx.flows[HANDOFF].on_message(ctx)
+        if reply is not None:
+            return reply
+        ctx.finish()
     if not ctx.text:
         return main_menu(ctx, ctx.texts("input.empty"))
     if not has_letters_or_digits(ctx.text):
@@ -87,7 +96,7 @@ def _command(ctx: Context, command: str) -> Reply:
         if reply is not None:
             return reply
     if command == "human":
-        return ctx.start("handoff")
+        return ctx.start(HANDOFF)
     ctx.finish()
     if command == "greet":
         return welcome(ctx)

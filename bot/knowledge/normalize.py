@@ -63,9 +63,12 @@ class Lexicon:
     # (word, frequency or None) for jieba's user dictionary.
     user_words: tuple[tuple[str, int | None], ...] = ()
     # Scope vocabulary: enforcement words, words shared with other legal matters, other matters.
+    # An in_domain item "扣+工资" counts when every part is in the question, in any order.
     in_domain: tuple[str, ...] = ()
     shared: tuple[str, ...] = ()
     out_of_scope: tuple[str, ...] = ()
+    # word → everyday topics: beside any of them the word has its everyday sense (冻结 beside 冰箱).
+    other_senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _str_map(data: object, name: str, source: Path) -> dict[str, str]:
@@ -82,6 +85,14 @@ def _str_list(data: object, name: str, source: Path) -> tuple[str, ...]:
     if not isinstance(data, list):
         raise ValueError(f"{source.name}: {name} 应为词语列表")
     return tuple(str(item) for item in data)
+
+
+def _senses(data: object, source: Path) -> dict[str, tuple[str, ...]]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError(f"{source.name}: other_senses 应为“词: [话题词……]”的映射")
+    return {str(k): tuple(str(w) for w in v) for k, v in data.items()}
 
 
 def _read_yaml(path: Path) -> dict[str, object]:
@@ -119,4 +130,5 @@ def load_lexicon(directory: Path) -> Lexicon:
         in_domain=_str_list(scope.get("in_domain"), "in_domain", scope_path),
         shared=_str_list(scope.get("shared"), "shared", scope_path),
         out_of_scope=_str_list(scope.get("out_of_scope"), "out_of_scope", scope_path),
+        other_senses=_senses(scope.get("other_senses"), scope_path),
     )

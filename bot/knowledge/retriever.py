@@ -47,7 +47,7 @@ class Tuning:
 
     k1: float = 1.2  # BM25 term-frequency saturation
     b: float = 0.3  # length normalisation: entries with more phrasings repeat words more, which is fine
-    answer_weight: float = 0.15  # an answer's words count a little: people ask about details only it has
+    answer_weight: float = 0.5  # an answer's words count half: people ask about details only it has
     candidates: int = 12  # entries scored in full after the rare features picked them
     fuzzy_candidates: int = 6  # entries reranked with rapidfuzz
     # A feature held by more entries than this share is "common": it only adds to chosen candidates.
@@ -56,7 +56,7 @@ class Tuning:
     single_weight: float = 0.5  # one-character words (帮, 张, 卡) are often incidental: they count half
     # An entry whose answer alone holds a feature counts this much towards the feature's document
     # frequency: 拘留 named in forty answers is still rare among the ways people ask.
-    answer_df: float = 1.0
+    answer_df: float = 0.1
     # Weights of the calibrated score; they add up to 1 so the score stays within 0..1.
     w_bm25: float = 0.25
     w_cover: float = 0.30
@@ -99,7 +99,7 @@ class _TermFinder:
         self._lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
 
     def __call__(self, text: str) -> tuple[set[str], int]:
-        found: set[str] = set()
+        spans: list[tuple[int, int, str | None]] = []  # (start, end, term or None for a stop word)
         unknown = covered_until = 0
         words, lengths, end = self._words, self._lengths, len(text)
         for i, ch in enumerate(text):
@@ -109,15 +109,25 @@ class _TermFinder:
                 if n == 1:
                     if i >= covered_until:
                         covered_until = i + 1
-                        if words[ch]:
-                            found.add(ch)
+                        spans.append((i, i + 1, ch if words[ch] else None))
                 elif (is_term := words.get(word := text[i : i + n])) is not None:
-                    if is_term:
-                        found.add(word)
+                    spans.append((i, i + n, word if is_term else None))
                     covered_until = max(covered_until, i + n)
             if i >= covered_until and "\u4e00" <= ch <= "\u9fff":
                 unknown += 1
-        return found, unknown
+        return {w for s, e, w in spans if w and not _straddles(s, e, spans)}, unknown
+
+
+def _straddles(start: int, end: int, spans: list[tuple[int, int, str | None]]) -> bool:
+    """Does a word cross the boundary of a word on each side (合法 in 配合法院)? Then it is an
+    accident of the overlapping match, not what was said."""
+    left = right = False
+    for s, e, _ in spans:
+        if s < start < e < end:
+            left = True
+        elif start < s < end < e:
+            right = True
+    return left and right
 
 
 def _bigrams(text: str) -> set[str]:

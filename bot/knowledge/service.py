@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,9 +20,11 @@ class Bands:
     enforcement: the less it says so, the closer it must match an entry. Tuned on
     tests/knowledge/eval_questions.jsonl; `hotline faq eval` shows the effect of a change."""
 
-    enforcement: tuple[float, float] = (0.24, 0.16)  # an enforcement word (执行, 失信, 查封 …)
-    shared: tuple[float, float] = (0.36, 0.30)  # only words other legal matters share (法院, 判决 …)
-    neither: tuple[float, float] = (0.45, 0.45)  # no legal word at all: answer only a close match
+    # An enforcement word (执行, 失信, 查封 …): the question is in scope, so the best entry is the
+    # answer unless it matches only faintly; "您是不是想问" is kept for a narrow band below.
+    enforcement: tuple[float, float] = (0.2, 0.16)
+    shared: tuple[float, float] = (0.38, 0.34)  # only words other legal matters share (法院, 判决 …)
+    neither: tuple[float, float] = (0.6, 0.6)  # no legal word at all: answer only a close match
     # A question this close to an entry's own phrasing is answered whatever words it uses: every
     # phrasing is in scope by construction (questions about other matters score below 0.5).
     close_match: float = 0.7
@@ -40,28 +42,54 @@ class Consultation:
 
 @dataclass(frozen=True)
 class Scope:
-    """Is a question about enforcement at all? Word lists of data/knowledge/scope.yaml, canonical form."""
+    """Is a question about enforcement at all? Word lists of data/knowledge/scope.yaml, canonical form.
 
-    in_domain: tuple[str, ...]
+    An enforcement item is a word (执行, 老赖) or a pair of words that only together say enforcement
+    (扣 + 工资). A word with an everyday sense (冻结, 执行, 法院) does not count beside a word of an
+    everyday topic (冰箱, 程序, 公务员): that question is about something else."""
+
+    in_domain: tuple[tuple[str, ...], ...]
     shared: tuple[str, ...]
     out_of_scope: tuple[str, ...]
+    other_senses: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, canonical: Callable[[str], str]) -> Scope:
-        def words(raw: tuple[str, ...]) -> tuple[str, ...]:
+        def words(raw: Iterable[str]) -> tuple[str, ...]:
             return tuple(sorted({w for w in map(canonical, raw) if w}))
 
-        return cls(words(lexicon.in_domain), words(lexicon.shared), words(lexicon.out_of_scope))
+        items = {words(item.split("+")) for item in lexicon.in_domain}
+        senses = tuple(
+            (word, contexts)
+            for word, contexts in ((canonical(w), words(c)) for w, c in lexicon.other_senses.items())
+            if word and contexts
+        )
+        return cls(
+            tuple(sorted(i for i in items if i)),
+            words(lexicon.shared),
+            words(lexicon.out_of_scope),
+            tuple(sorted(senses)),
+        )
 
     def classify(self, text: str) -> tuple[Literal["enforcement", "shared", "neither"], bool]:
         """(the clearest kind of legal word present, whether a word of another matter is present).
-        Words of other matters are taken out first, so 执行董事 or 死刑执行 do not count as enforcement."""
+        Words of other matters are taken out first, so 执行董事 or 死刑执行 do not count as enforcement;
+        so are words in their everyday sense (冻结 beside 冰箱)."""
         other = False
         for word in self.out_of_scope:
             if word in text:
                 other = True
                 text = text.replace(word, " ")
-        if any(word in text for word in self.in_domain):
+        # A topic word inside an enforcement term (程序 in 终结本次执行程序) is not that topic.
+        topics = text
+        for item in self.in_domain:
+            if len(item) == 1 and len(item[0]) > 2:
+                topics = topics.replace(item[0], " ")
+        for word, contexts in self.other_senses:
+            if word in text and any(c in topics for c in contexts):
+                other = True
+                text = text.replace(word, " ")
+        if any(all(part in text for part in item) for item in self.in_domain):
             return "enforcement", other
         return ("shared" if any(word in text for word in self.shared) else "neither"), other
 

@@ -35,16 +35,12 @@ NOW = datetime(2025, 6, 1, 6, 0, tzinfo=UTC)
 MASKED = PERSON_ID[:6] + "********" + PERSON_ID[-4:]
 
 
-class LimitedSettings(Settings):
-    list_queries_per_user: int = 3
-
-
 @pytest.fixture
 def talk(db: Database, settings: Settings, services: Services) -> Callable[[str], Transcript]:
     put(db, "dishonest", "SX-1", person_entry())
     put(db, "consumption_ban", "XG-1", person_entry(published_on="2023-07-01"))
     put(db, "bidding_ban", "ZB-1", company_entry())
-    limited = LimitedSettings(**settings.model_dump())
+    limited = settings.model_copy(update={"list_queries_per_user": 3})
     timed = dataclasses.replace(services, settings=limited, clock=lambda: NOW)
     flows = {**build_flows(), list_search.FLOW.name: list_search.FLOW}
     dialogue = Dialogue(db, timed, flows, detectors())
