@@ -11,8 +11,9 @@ Everything runs on loopback on this machine, in one run:
    one PostgreSQL database of their own (created, migrated, dropped at the end):
    (a) saturation: closed loop as for the ceiling — turns/s, and p50/p99 that are mostly queueing
        (Little's law: 200 requests in flight at T turns/s wait about 200/T seconds);
-   (b) the target load: the users together offer 25% of the ceiling's rate (open loop: each request has a
-       scheduled time, and latency counts from it, so a server that falls behind is charged for it).
+   (b) offered load: the users together offer 5%, 10%, … 25% of the ceiling's rate (open loop: each request
+       has a scheduled time and latency counts from it, so a server that falls behind is charged for it),
+       climbing until a step misses the target (p99 < 50 ms with 95% of the offered rate carried).
 
 Half the users are web-chat visitors (GET /chat for the signed cookie, then POST /chat/api/message), half
 are WeChat followers (signed plaintext XML posted to /wechat, the passive reply read back). Every user walks
@@ -50,6 +51,9 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = ["菜单", "8", "返回", "5", "返回菜单", "2", "取消"]
 WECHAT_TOKEN = "bench-wechat-token"
 TARGET_SHARE = 0.25
+P99_TARGET_MS = 50
+# Offered load as shares of the hello-world ceiling, climbed until p99 or throughput misses.
+LADDER = (0.05, 0.10, 0.15, 0.20, 0.25)
 WARM_UP_SECONDS = 1.5
 
 Request = Callable[[aiohttp.ClientSession, int, int], Awaitable[None]]
@@ -273,18 +277,29 @@ def measure_hello(args: argparse.Namespace) -> Figures:
         stop([process])
 
 
+def meets(figures: Figures) -> bool:
+    """The latency target at an offered rate: it is carried (95%) and p99 stays under 50 ms."""
+    assert figures.offered is not None
+    return figures.rate >= 0.95 * figures.offered and figures.percentile(0.99) < P99_TARGET_MS
+
+
 def measure_hotline(
-    args: argparse.Namespace, database_url: str, workers: int, target: float
-) -> list[Figures]:
+    args: argparse.Namespace, database_url: str, workers: int, ceiling: float
+) -> tuple[Figures, list[Figures]]:
+    """Saturation, then offered rates climbing the LADDER (shares of the ceiling) until one misses."""
     urls, processes = serve_workers(workers, database_url, args.threads)
     try:
         saturated = asyncio.run(
             drive(HotlineUsers(urls, f"s{workers}"), args.users, args.seconds, args.max_requests)
         )
-        paced = asyncio.run(
-            drive(HotlineUsers(urls, f"p{workers}"), args.users, args.seconds, args.max_requests, rate=target)
-        )
-        return [saturated, paced]
+        paced: list[Figures] = []
+        for share in LADDER:
+            users = HotlineUsers(urls, f"p{workers}-{share}")
+            rate = share * ceiling
+            paced.append(asyncio.run(drive(users, args.users, args.seconds, args.max_requests, rate=rate)))
+            if not meets(paced[-1]):
+                break
+        return saturated, paced
     finally:
         stop(processes)
 
@@ -322,39 +337,37 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     ceiling = measure_hello(args)
-    target = TARGET_SHARE * ceiling.rate
     url, name = with_pg_database(args.pg)
     try:
         from bot.storage.db import open_database
 
         open_database(url).dispose()  # migrate once, before the workers start
-        one = measure_hotline(args, url, 1, target)
-        two = measure_hotline(args, url, 2, target)
+        runs = {workers: measure_hotline(args, url, workers, ceiling.rate) for workers in (1, 2)}
     finally:
         drop_pg_database(args.pg, name)
 
     closed = f"closed loop, {args.users} users"
-    paced = f"{target:.0f}/s offered ({TARGET_SHARE:.0%} of ceiling), {args.users} users"
-    rows = [
-        ("aiohttp hello world, 1 process", closed, ceiling),
-        ("hotline turns, 1 worker", closed, one[0]),
-        ("hotline turns, 2 workers", closed, two[0]),
-        ("hotline turns, 1 worker", paced, one[1]),
-        ("hotline turns, 2 workers", paced, two[1]),
-    ]
+    rows = [("aiohttp hello world, 1 process", closed, ceiling)]
+    rows += [(f"hotline turns, {n} worker{'s' * (n > 1)}", closed, runs[n][0]) for n in runs]
+    for n, (_, paced) in runs.items():
+        for figures in paced:
+            offered = figures.offered or 0.0
+            load = f"{offered:.0f}/s offered ({offered / ceiling.rate:.0%} of ceiling)"
+            rows.append((f"hotline turns, {n} worker{'s' * (n > 1)}", load, figures))
     report(rows, ceiling.rate, args.markdown)
-    scaling = two[0].rate / one[0].rate
     print()
     print(
-        f"two workers / one worker (saturation): {scaling:.2f}×; {os.cpu_count()} cores shared by the load "
-        f"generator, the servers and PostgreSQL; load average {load_before:.1f} before, "
-        f"{os.getloadavg()[0]:.1f} after the run"
+        f"two workers / one worker at saturation: {runs[2][0].rate / runs[1][0].rate:.2f}× (target ≥ 1.6×); "
+        f"{os.cpu_count()} cores shared by the load generator, the servers and PostgreSQL; "
+        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run"
     )
-    for label, figures in (("1 worker", one[1]), ("2 workers", two[1])):
-        met = figures.rate >= 0.95 * target and figures.percentile(0.99) < 50
+    for n, (_, paced) in runs.items():
+        carried = [figures for figures in paced if meets(figures)]
+        best = max((figures.offered or 0.0 for figures in carried), default=0.0)
+        verdict = "met" if best >= TARGET_SHARE * ceiling.rate * 0.999 else "missed"
         print(
-            f"target ({TARGET_SHARE:.0%} of ceiling = {target:.0f} turns/s with p99 < 50 ms), {label}: "
-            f"{'met' if met else 'missed'} ({figures.rate:.0f} turns/s, p99 {figures.percentile(0.99):.1f} ms)"
+            f"{n} worker{'s' * (n > 1)}: highest offered rate carried with p99 < {P99_TARGET_MS} ms: "
+            f"{best:.0f} turns/s = {best / ceiling.rate:.0%} of the ceiling (target {TARGET_SHARE:.0%}: {verdict})"
         )
 
 

@@ -52,7 +52,9 @@ def measure(url: str, turns: int, services_settings: Settings) -> dict[str, floa
 
 def with_pg_database(admin_url: str) -> tuple[str, str]:
     name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    engine = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
@@ -60,7 +62,9 @@ def with_pg_database(admin_url: str) -> tuple[str, str]:
 
 
 def drop_pg_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    engine = create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
