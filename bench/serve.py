@@ -66,6 +66,7 @@ class Figures:
     latencies: list[float]
     errors: int
     offered: float | None = None
+    cpu_busy: float = float("nan")  # share of all cores busy (any process) during the measured window
 
     @property
     def rate(self) -> float:
@@ -74,6 +75,17 @@ class Figures:
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else float("nan")
+
+
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies over all cores since boot, from /proc/stat (Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
 
 
 # -- servers -------------------------------------------------------------------------------------------
@@ -211,6 +223,13 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
         began = time.perf_counter()
         measure_from = began + WARM_UP_SECONDS
         end = measure_from + seconds
+        cpu_start: list[tuple[int, int]] = []
+
+        async def sample_cpu() -> tuple[int, int]:
+            await asyncio.sleep(measure_from - time.perf_counter())
+            cpu_start.append(cpu_times())
+            await asyncio.sleep(end - time.perf_counter())
+            return cpu_times()
 
         async def user_loop(user: int) -> None:
             nonlocal errors
@@ -236,9 +255,12 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
                     completions.append(done)
                 step += 1
 
+        sampler = asyncio.ensure_future(sample_cpu())
         await asyncio.gather(*(user_loop(user) for user in range(users)))
+        cpu_end = await sampler
         window = (max(completions) if len(latencies) >= cap and completions else end) - measure_from
-    return Figures(len(completions), max(window, 1e-9), latencies, errors, rate)
+    busy = (cpu_end[0] - cpu_start[0][0]) / max(cpu_end[1] - cpu_start[0][1], 1)
+    return Figures(len(completions), max(window, 1e-9), latencies, errors, rate, busy)
 
 
 # -- the run -----------------------------------------------------------------------------------------------
@@ -294,7 +316,7 @@ def measure_hotline(
         )
         paced: list[Figures] = []
         for share in LADDER:
-            users = HotlineUsers(urls, f"p{workers}-{share}")
+            users = HotlineUsers(urls, f"p{workers}x{round(share * 100)}")
             rate = share * ceiling
             paced.append(asyncio.run(drive(users, args.users, args.seconds, args.max_requests, rate=rate)))
             if not meets(paced[-1]):
@@ -306,8 +328,8 @@ def measure_hotline(
 
 def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool) -> None:
     if markdown:
-        print("| endpoint | load | requests/s | p50 ms | p99 ms | % of ceiling | errors |")
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| endpoint | load | requests/s | p50 ms | p99 ms | % of ceiling | CPU busy | errors |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, load, figures in rows:
         cells = [
             name,
@@ -316,6 +338,7 @@ def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool)
             f"{figures.percentile(0.50):.1f}",
             f"{figures.percentile(0.99):.1f}",
             f"{100 * figures.rate / ceiling:.0f}%",
+            f"{100 * figures.cpu_busy:.0f}%",
             str(figures.errors),
         ]
         print("| " + " | ".join(cells) + " |" if markdown else "  ".join(f"{cell:>18}" for cell in cells))

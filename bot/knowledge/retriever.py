@@ -62,9 +62,6 @@ class Tuning:
     w_cover: float = 0.30
     w_bigram: float = 0.20
     w_fuzz: float = 0.25
-    # A word inside another word of the question (强制 in 强制执行) says the same thing again: it
-    # counts this share, so a compound of framing words does not outweigh the word carrying the topic.
-    nested_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -261,23 +258,19 @@ class Retriever:
         if not query.text:
             return []
         tuning, unseen = self._tuning, self._unseen_idf
-        nested = tuning.nested_weight
-        terms = [
-            (self._terms.get(term), nested if any(term in t and term != t for t in query.terms) else 1.0)
-            for term in query.terms
-        ]
-        bigrams = [(self._bigrams.get(bigram), 1.0) for bigram in query.bigrams]
-        term_mass = sum((f.idf if f else unseen) * w for f, w in terms)
+        terms = [self._terms.get(term) for term in query.terms]
+        bigrams = [self._bigrams.get(bigram) for bigram in query.bigrams]
+        term_mass = sum(f.idf if f else unseen for f in terms)
         term_mass = term_mass + query.unknown * unseen * tuning.unknown_weight or 1.0
-        bigram_mass = sum(f.idf if f else unseen for f, _ in bigrams) or 1.0
+        bigram_mass = sum(f.idf if f else unseen for f in bigrams) or 1.0
         # Features most entries hold add little to tell entries apart: they only complete the
         # scores of the candidates the rarer features chose, which saves most of the work.
         rare: list[tuple[dict[int, float], float]] = []
         common: list[tuple[dict[int, float], float]] = []
         for features, mass in ((terms, term_mass), (bigrams, bigram_mass)):
-            for f, w in features:
+            for f in features:
                 if f is not None:
-                    (common if f.common else rare).append((f.postings, w / mass))
+                    (common if f.common else rare).append((f.postings, 1.0 / mass))
         if not rare:
             rare, common = common, []
         scores: dict[int, float] = {}
