@@ -16,7 +16,6 @@ from aiohttp.test_utils import TestClient
 from bot.config import Settings
 from bot.core.context import Services
 from bot.storage.db import Database
-from bot.web import public_lists
 from bot.web.app import create_app
 from tests.public_lists.factories import (
     COMPANY_CODE,
@@ -34,14 +33,8 @@ MASKED = PERSON_ID[:6] + "********" + PERSON_ID[-4:]
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-class LimitedSettings(Settings):
-    list_queries_per_address: int = 4
-
-
 def lists_app(settings: Settings, db: Database, services: Services) -> web.Application:
-    app = create_app(LimitedSettings(**settings.model_dump()), db, services)
-    public_lists.setup(app)  # a no-op once the app factory mounts it
-    return app
+    return create_app(settings.model_copy(update={"list_queries_per_address": 4}), db, services)
 
 
 @pytest.fixture
