@@ -81,6 +81,8 @@ class Flow:
     start: FlowStep
     on_message: FlowAnswer
     back: FlowAnswer | None = None
+    # A flow that asks for photos receives a message that carries only attachments (no words).
+    takes_attachments: bool = False
 
 
 @dataclass

@@ -56,6 +56,11 @@ def route(ctx: Context, offered: Sequence[str], detectors: Sequence[Detector]) -
             return reply
         ctx.finish()
     if not ctx.text:
+        flow = ctx.flows.get(ctx.flow or "")
+        if ctx.inbound.attachments and flow is not None and flow.takes_attachments:
+            reply = flow.on_message(ctx)
+            if reply is not None:
+                return reply
         return main_menu(ctx, ctx.texts("input.empty"))
     if not has_letters_or_digits(ctx.text):
         return main_menu(ctx, ctx.texts("input.no_text"))

@@ -58,4 +58,4 @@ def _begin(ctx: Context, subject: str) -> Reply:
     )
 
 
-FLOW = Flow(NAME, start, on_message, back)
+FLOW = Flow(NAME, start, on_message, back, takes_attachments=True)

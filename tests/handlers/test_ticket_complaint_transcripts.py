@@ -302,3 +302,16 @@ def test_a_phone_number_at_the_photo_step_moves_on(chat: Chat, db: Database) -> 
     assert (
         ticket.contact_phone == "13912345678" and ticket.content == "被执行人在城西开了一家饭店，生意很好。"
     )
+
+
+
+def test_a_photo_without_words_is_kept_with_the_report(chat: Chat, db: Database) -> None:
+    chat.say("举报财产线索")
+    chat.say("没有案号")
+    chat.send("被执行人把挖掘机藏在城西一个废弃厂房里。")
+    reply = chat.send("", "wechat:media:ONLY")  # a photo with no caption
+    assert "已收到 1 张照片" in reply and "内容是空的" not in reply
+    chat.say("下一步")
+    chat.say("不留电话")
+    assert "已受理" in chat.say("确认提交")
+    assert only_ticket(db).attachments == {"photos": ["wechat:media:ONLY"]}
