@@ -11,7 +11,7 @@ Everything runs on loopback on this machine, in one run:
    one PostgreSQL database of their own (created, migrated, dropped at the end):
    (a) saturation: closed loop as for the ceiling — turns/s, and p50/p99 that are mostly queueing
        (Little's law: 200 requests in flight at T turns/s wait about 200/T seconds);
-   (b) offered load: the users together offer 5%, 10%, … 25% of the ceiling's rate (open loop: each request
+   (b) offered load: the users together offer 1%, 2%, 3%, 5%, 10%, … 25% of the ceiling's rate (open loop: each request
        has a scheduled time and latency counts from it, so a server that falls behind is charged for it),
        climbing until a step misses the target (p99 < 50 ms with 95% of the offered rate carried).
 
@@ -53,7 +53,7 @@ WECHAT_TOKEN = "bench-wechat-token"
 TARGET_SHARE = 0.25
 P99_TARGET_MS = 50
 # Offered load as shares of the hello-world ceiling, climbed until p99 or throughput misses.
-LADDER = (0.05, 0.10, 0.15, 0.20, 0.25)
+LADDER = (0.01, 0.02, 0.03, 0.05, 0.10, 0.15, 0.20, 0.25)
 WARM_UP_SECONDS = 1.5
 
 Request = Callable[[aiohttp.ClientSession, int, int], Awaitable[None]]

@@ -23,11 +23,13 @@ from bot.core.context import Context, Flow
 from bot.core.messages import Reply
 from bot.core.normalize import key
 from bot.core.router import main_menu
+from bot.notify.optin import opt_in
 from bot.storage.models import Case
 
 NAME = "case_query"
 VERIFIED_MEMORY = "verified"
 ASK_CASE_NO, ASK_PASSWORD, VERIFIED, CATEGORY = "ask_case_no", "ask_password", "verified", "category"
+NOTICES = "notices"
 
 
 def start(ctx: Context) -> Reply:
@@ -47,8 +49,12 @@ def on_message(ctx: Context) -> Reply | None:
     if _said(ctx, "switch"):
         return _ask_case_no(ctx)
     step = ctx.state.get("step")
-    if step in (VERIFIED, CATEGORY) and _expired(ctx):
+    if step in (VERIFIED, CATEGORY, NOTICES) and _expired(ctx):
         return _expire(ctx)
+    if step in (VERIFIED, CATEGORY) and ctx.text == ctx.texts("case_query.options.notices"):
+        return _ask_notice_role(ctx)
+    if step == NOTICES:
+        return _opt_in(ctx)
     if step == ASK_CASE_NO:
         return _take_case_no(ctx)
     if step == ASK_PASSWORD:
@@ -70,7 +76,7 @@ def on_message(ctx: Context) -> Reply | None:
 
 def back(ctx: Context) -> Reply | None:
     step = ctx.state.get("step")
-    if step == CATEGORY:
+    if step in (CATEGORY, NOTICES):
         return _expire(ctx) if _expired(ctx) else _show_summary(ctx)
     if step == ASK_PASSWORD:
         return _ask_case_no(ctx)
@@ -168,7 +174,7 @@ def _show_summary(ctx: Context, *lead: str) -> Reply:
     _record_view(ctx, case, progress.SUMMARY_VIEW)
     menu = () if lead else (ctx.texts("case_query.menu"),)
     labels = tuple(category.label for category in catalogue.categories)
-    return Reply((*lead, text, *menu), (*labels, *_options(ctx, "switch", "exit")))
+    return Reply((*lead, text, *menu), (*labels, *_options(ctx, "notices", "switch", "exit")))
 
 
 def _show_category(ctx: Context, code: str, page: int) -> Reply:
@@ -182,6 +188,22 @@ def _show_category(ctx: Context, code: str, page: int) -> Reply:
     parts = (shown.text,) if shown.number - 1 == page else (ctx.texts("case_query.no_more"), shown.text)
     more = ("next",) if shown.has_next else ()
     return Reply(parts, _options(ctx, *more, "back", "exit"))
+
+
+def _ask_notice_role(ctx: Context) -> Reply:
+    """A verified party may have their notices copied to this chat (SMS stays the channel of record)."""
+    ctx.state = {"step": NOTICES}
+    roles = tuple(_catalogue(ctx).roles.values())
+    return Reply((ctx.texts("case_query.notices.ask_role"),), (*roles, *_options(ctx, "back")))
+
+
+def _opt_in(ctx: Context) -> Reply | None:
+    case = _case(ctx)
+    role = next((code for code, label in _catalogue(ctx).roles.items() if label == ctx.text), None)
+    if case is None or role is None:
+        return None
+    opt_in(ctx.session, case.id, role, ctx.inbound.channel, ctx.inbound.user_key, _now(ctx))
+    return _show_summary(ctx, ctx.texts("case_query.notices.done", role=ctx.text))
 
 
 def _record_view(ctx: Context, case: Case, category: str) -> None:

@@ -102,7 +102,7 @@ def test_success_through_every_category(party: Transcript, db: Database) -> None
     assert CASE_NO in text and "杭州市上城区人民法院" in text and "2024年3月5日" in text
     assert "1,234,567.80元" in text and "王明" in text and "0571-87001234" in text
     assert "中止执行" not in text and "执行中" in text
-    assert list(party.options()) == [*CATEGORIES, "切换案件", "退出"]
+    assert list(party.options()) == [*CATEGORIES, "在此接收案件通知", "切换案件", "退出"]
     for number, label in enumerate(CATEGORIES, 1):
         page = party.say(str(number))
         assert page.startswith(f"【{label}】")
@@ -345,3 +345,34 @@ def test_the_verified_case_outlives_other_flows(party: Transcript, clock: Clock)
     clock.advance(minutes=16)
     party.say("法院通讯录")
     assert "请输入您要查询的执行案号" in party.say("案件查询")  # expired meanwhile
+
+
+def test_a_verified_party_opts_in_to_notices_on_this_channel(
+    party: Transcript, db: Database, services: Services
+) -> None:
+    from bot.case_lookup.ingest import add_event
+    from bot.case_lookup.payloads import EventPayload
+    from bot.notify.record import notifier
+    from bot.storage.models import ChatPush, NoticeOptIn
+
+    verify_as(party)
+    assert "请选择您在本案中的身份" in party.say("在此接收案件通知")
+    assert "已开通" in party.say("申请执行人")
+    assert CASE_NO in party.reply()  # back at the summary
+    assert services.catalogue is not None
+    event = EventPayload.model_validate(
+        {
+            "event_id": "EV-optin-1",
+            "kind": "money_received",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "summary": "执行款到账",
+            "details": {"amount": "5000.00", "confirmed_at": datetime.now(UTC).date().isoformat()},
+        }
+    )
+    with db.transaction() as session:
+        add_event(session, CASE_NO, event, services.catalogue, notify=notifier(services.notify_rules))
+    with db.transaction() as session:
+        opt_ins = session.scalars(select(NoticeOptIn)).all()
+        pushes = session.scalars(select(ChatPush)).all()
+    assert [(item.role, item.channel, item.user_key) for item in opt_ins] == [("applicant", "console", "party")]
+    assert [(push.channel, push.user_key) for push in pushes] == [("console", "party")]
