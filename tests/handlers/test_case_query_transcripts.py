@@ -374,5 +374,7 @@ def test_a_verified_party_opts_in_to_notices_on_this_channel(
     with db.transaction() as session:
         opt_ins = session.scalars(select(NoticeOptIn)).all()
         pushes = session.scalars(select(ChatPush)).all()
-    assert [(item.role, item.channel, item.user_key) for item in opt_ins] == [("applicant", "console", "party")]
+    assert [(item.role, item.channel, item.user_key) for item in opt_ins] == [
+        ("applicant", "console", "party")
+    ]
     assert [(push.channel, push.user_key) for push in pushes] == [("console", "party")]

@@ -304,7 +304,6 @@ def test_a_phone_number_at_the_photo_step_moves_on(chat: Chat, db: Database) -> 
     )
 
 
-
 def test_a_photo_without_words_is_kept_with_the_report(chat: Chat, db: Database) -> None:
     chat.say("举报财产线索")
     chat.say("没有案号")
