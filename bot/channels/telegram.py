@@ -86,6 +86,8 @@ def messages_of(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The reply as Telegram messages in order; the keyboard rides on the last one."""
     pieces = [piece for piece in split_text(plain_text(reply), MAX_MESSAGE, utf16_size) if piece.strip()]
     if not pieces:
+        if not reply.options:
+            return []  # a silent reply (an open hand-off between acknowledgements): send nothing
         pieces = [EMPTY_TEXT]
     markup = keyboard(reply.options)
     return [(piece, markup if number == len(pieces) - 1 else None) for number, piece in enumerate(pieces)]

@@ -31,6 +31,11 @@ def signature(*parts: str) -> str:
     return str(signer.signature)
 
 
+def same(expected: str, sent: str) -> bool:
+    """Constant-time comparison; as bytes, since compare_digest refuses str with non-ASCII characters."""
+    return hmac.compare_digest(expected.encode(), sent.encode())
+
+
 @dataclass(frozen=True)
 class WeChatGate:
     """Checks every request's signature and opens (decrypts) its body; seals replies the same way."""
@@ -50,7 +55,7 @@ class WeChatGate:
 
     def verify(self, query: Mapping[str, str]) -> None:
         expected = signature(self.token, query.get("timestamp", ""), query.get("nonce", ""))
-        if not hmac.compare_digest(expected, query.get("signature", "")):
+        if not same(expected, query.get("signature", "")):
             raise BadSignature()
 
     def open(self, query: Mapping[str, str], body: bytes) -> WeChatMessage:
@@ -75,7 +80,7 @@ class WeChatGate:
             raise BadXml("encrypted message without Encrypt")
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         msg_signature = query.get("msg_signature", "")
-        if not hmac.compare_digest(signature(self.token, timestamp, nonce, secret), msg_signature):
+        if not same(signature(self.token, timestamp, nonce, secret), msg_signature):
             raise BadSignature()
         try:
             plain = self.crypto.decrypt_message({"Encrypt": secret}, msg_signature, timestamp, nonce)
@@ -128,9 +133,9 @@ def event_text(message: WeChatMessage, services: Services) -> str | None:
 
 
 def reply_parts(reply: Reply) -> list[str]:
-    """The reply as WeChat texts of at most 2,048 bytes, options as numbered lines."""
-    parts = [part for part in split_text(numbered_text(reply), MAX_TEXT, utf8_size) if part.strip()]
-    return parts or [" "]
+    """The reply as WeChat texts of at most 2,048 bytes, options as numbered lines; none for a silent
+    reply (a conversation handed to a person acknowledges only now and then)."""
+    return [part for part in split_text(numbered_text(reply), MAX_TEXT, utf8_size) if part.strip()]
 
 
 def cdata_safe(text: str) -> str:

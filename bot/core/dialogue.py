@@ -89,7 +89,10 @@ class Dialogue:
     def _handle(self, inbound: Inbound) -> Reply:
         limit = self.services.settings.max_message_chars
         cleaned = clean(inbound.text, limit)
-        message_key = f"{inbound.channel}:{inbound.message_id}" if inbound.message_id else None
+        # Keyed by the user too: a message id chosen by a client must never fetch another user's reply.
+        message_key = (
+            f"{inbound.channel}:{inbound.user_key}:{inbound.message_id}"[:200] if inbound.message_id else None
+        )
         with self.db.transaction() as session:
             conversation = self._lock_conversation(session, inbound)
             if message_key:

@@ -9,6 +9,8 @@ from bot.core.messages import Reply
 from bot.storage.models import ChatPush, utcnow
 
 MAX_ERROR = 300
+# A push that failed this often stops being claimed (it stays on record), so it cannot starve newer ones.
+MAX_ATTEMPTS = 20
 
 
 def enqueue(session: Session, channel: str, user_key: str, reply: Reply, source: str) -> ChatPush:
@@ -34,12 +36,17 @@ def take_for_user(session: Session, channel: str, user_key: str) -> list[Reply]:
 
 
 def claim(session: Session, channel: str, limit: int = 50) -> list[ChatPush]:
-    """A batch of pending messages of a channel, locked so that two deliverers never take the same one."""
+    """A batch of pending messages of a channel, locked so that two deliverers never take the same one;
+    fewest failures first, so messages that cannot go out now (a closed window) never block newer ones."""
     return list(
         session.scalars(
             select(ChatPush)
-            .where(ChatPush.channel == channel, ChatPush.delivered_at.is_(None))
-            .order_by(ChatPush.id)
+            .where(
+                ChatPush.channel == channel,
+                ChatPush.delivered_at.is_(None),
+                ChatPush.attempts < MAX_ATTEMPTS,
+            )
+            .order_by(ChatPush.attempts, ChatPush.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()

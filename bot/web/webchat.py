@@ -51,7 +51,8 @@ def user_of(secret: str, value: str | None) -> str | None:
     if not value or value.count(".") != 1:
         return None
     user_key, sent = value.split(".")
-    if not user_key or not hmac.compare_digest(sent, _signature(secret, user_key)):
+    # Bytes: compare_digest refuses str with non-ASCII characters, and a cookie is whatever the client sends.
+    if not user_key or not hmac.compare_digest(sent.encode(), _signature(secret, user_key).encode()):
         return None
     return user_key
 

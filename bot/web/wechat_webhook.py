@@ -90,6 +90,8 @@ async def receive(request: web.Request) -> web.StreamResponse:
                 )
                 return success()
     parts = reply_parts(reply)
+    if not parts:
+        return success()  # nothing to say this time: WeChat expects "success", not an empty message
     response = web.Response(
         text=endpoint.gate.seal(request.query, passive_xml(message, parts[0])), content_type="text/xml"
     )
@@ -104,8 +106,9 @@ async def receive(request: web.Request) -> web.StreamResponse:
 
 
 async def late_reply(app: web.Application, open_id: str, turn: asyncio.Future[Reply], source: str) -> None:
-    reply = await turn
-    await send_or_queue(app, open_id, reply_parts(reply), source)
+    parts = reply_parts(await turn)
+    if parts:
+        await send_or_queue(app, open_id, parts, source)
 
 
 async def send_or_queue(app: web.Application, open_id: str, parts: list[str], source: str) -> None:

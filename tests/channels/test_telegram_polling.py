@@ -100,7 +100,10 @@ async def test_photo_is_accepted_with_its_caption(fake: FakeTelegram, polling: H
     [message] = await fake.wait_sent(1)
     assert message["text"]
     with polling.db.transaction() as session:
-        assert session.scalar(select(Turn.text).where(Turn.message_key == "telegram:17")) == "财产线索照片"
+        assert (
+            session.scalar(select(Turn.text).where(Turn.message_key == f"telegram:{CHAT}:17"))
+            == "财产线索照片"
+        )
 
 
 async def test_long_push_is_split_in_order_paced_with_the_keyboard_last(

@@ -131,3 +131,10 @@ def test_memory_outlives_flows_and_processes(hotline: Hotline) -> None:
         assert hotline.dialogue.handle(Inbound("console", "m", "记住")).text == "seen 2"
     finally:
         del hotline.services.vocabulary.menu_items["记住"]
+
+
+def test_a_message_id_never_returns_another_users_reply(hotline: Hotline) -> None:
+    mine = hotline.dialogue.handle(Inbound("web", "alice", "8", message_id="42"))
+    theirs = hotline.dialogue.handle(Inbound("web", "mallory", "你好", message_id="42"))
+    assert theirs.text != mine.text
+    assert "12368" in theirs.text  # mallory got the welcome, not alice's reply

@@ -193,7 +193,7 @@ async def test_image_is_accepted_as_a_turn(client: Client) -> None:
     reply = await say(client, platform, platform.message("image", USER, msg_id=24000000000000888))
     assert reply["Content"]
     with client.app[HOTLINE].db.transaction() as session:
-        assert session.scalar(select(Turn.message_key)) == "wechat:24000000000000888"
+        assert session.scalar(select(Turn.message_key)) == f"wechat:{USER}:24000000000000888"
 
 
 async def test_a_slow_turn_answers_success_and_sends_the_reply_later(
@@ -330,3 +330,12 @@ async def test_menu_command_prints_and_publishes(
         ]
     )
     assert '"key": "case_query"' in capsys.readouterr().out
+
+
+async def test_non_ascii_signatures_are_refused_not_crashed(client: Client) -> None:
+    platform = WeChatPlatform("safe")
+    query, body = platform.request(platform.message("text", USER, "你好"))
+    for field in ("signature", "msg_signature"):
+        response = await client.post("/wechat", params={**query, field: "签名"}, data=body.encode())
+        assert response.status == 403
+    assert (await client.get("/wechat", params={**query, "signature": "签名", "echostr": "1"})).status == 403
