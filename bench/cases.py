@@ -26,15 +26,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bot.case_lookup.catalogue import Catalogue
 from bot.case_lookup.importer import run_import
@@ -46,6 +44,7 @@ from bot.courts.directory import CourtDirectory
 from bot.identity.id_number import id_check_digit
 from bot.storage.db import Database, open_database
 from bot.storage.models import Case
+from bot.storage.scratch import create_database, drop_database
 
 SEED = 12368
 YEARS = tuple(range(2015, 2026))
@@ -386,12 +385,7 @@ def main() -> None:
     courts = tuple((court.code, court.name) for court in directory.all() if len(court.code) == 5)
     world = World(courts, args.cases, args.seed)
 
-    admin = args.pg.replace("postgresql://", "postgresql+psycopg://")
-    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    url, name = create_database(args.pg, "hotline_bench_cases")
     try:
         db = open_database(url)
         print(
@@ -410,9 +404,7 @@ def main() -> None:
         db.dispose()
     finally:
         if not args.keep:
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+            drop_database(args.pg, name)
 
     rows = [
         ("data", f"{args.cases:,} cases, {args.cases * EVENTS_PER_CASE:,} events (seed {args.seed})"),

@@ -21,14 +21,12 @@ import os
 import random
 import statistics
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import make_url
 
 from bot.config import REPO_ROOT
 from bot.courts.directory import CourtDirectory
@@ -38,6 +36,7 @@ from bot.public_lists.service import lookup_once
 from bot.public_lists.subjects import name_key
 from bot.public_lists.synthetic import Court, id_number, organisation_name, person_name, subject_entries
 from bot.storage.db import Database, open_database
+from bot.storage.scratch import create_database, drop_database
 
 COLUMNS = [
     "kind",
@@ -65,28 +64,6 @@ COLUMNS = [
 ]
 NOW = datetime(2025, 7, 1, 2, 0, tzinfo=UTC)
 UNLIMITED = QueryLimits(per_user=10**9, per_address=10**9, window_seconds=3600)
-
-
-def admin_engine(admin_url: str) -> Any:
-    return create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-
-
-def create_database(admin_url: str) -> tuple[str, str]:
-    name = f"hotline_bench_lists_{uuid.uuid4().hex[:8]}"
-    engine = admin_engine(admin_url)
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    engine = admin_engine(admin_url)
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def rows(seed: int, count: int) -> Iterator[tuple[Any, ...]]:
@@ -269,7 +246,7 @@ def main() -> None:
     if args.database:
         url, name, load_seconds = args.database, "", 0.0
     else:
-        url, name = create_database(args.pg)
+        url, name = create_database(args.pg, "hotline_bench_lists")
     try:
         db = open_database(url)  # migrates: the tables and indexes are exactly the application's
         if not args.database:

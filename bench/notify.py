@@ -32,14 +32,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, update
 
 from bot.case_lookup.catalogue import Catalogue
 from bot.case_lookup.ingest import EventLookup, upsert_case
@@ -50,6 +48,7 @@ from bot.notify.rules import NotifyRules, load_rules
 from bot.storage.db import Database, open_database
 from bot.storage.models import Notification
 from bot.storage.models.notify import PENDING, SENT
+from bot.storage.scratch import create_database, drop_database
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 12368
@@ -228,12 +227,7 @@ def main() -> None:
     catalogue = Catalogue.load(settings.data_dir / "case_events.yaml")
     rules = load_rules(settings.data_dir, catalogue)
 
-    admin = args.pg.replace("postgresql://", "postgresql+psycopg://")
-    name = f"hotline_bench_notify_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    url, name = create_database(args.pg, "hotline_bench_notify")
     try:
         db = open_database(url)
         cases = max(1, args.events // EVENTS_PER_CASE)
@@ -254,9 +248,7 @@ def main() -> None:
         two = deliver(url, 2, args.batch, args.concurrency, gateway_cls)
     finally:
         if not args.keep:
-            with engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+            drop_database(args.pg, name)
 
     states = ", ".join(f"{state} {count:,}" for state, count in sorted(by_state.items()))
     rows = [

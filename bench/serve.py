@@ -44,8 +44,6 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = ["菜单", "8", "返回", "5", "返回菜单", "2", "取消"]
@@ -266,26 +264,6 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
 # -- the run -----------------------------------------------------------------------------------------------
 
 
-def with_pg_database(admin_url: str) -> tuple[str, str]:
-    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_pg_database(admin_url: str, name: str) -> None:
-    engine = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def measure_hello(args: argparse.Namespace) -> Figures:
     port = free_port()
     process = start([sys.executable, __file__, "--hello-port", str(port)], dict(os.environ))
@@ -360,14 +338,16 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     ceiling = measure_hello(args)
-    url, name = with_pg_database(args.pg)
+    from bot.storage.scratch import create_database, drop_database
+
+    url, name = create_database(args.pg, "hotline_bench_serve")
     try:
         from bot.storage.db import open_database
 
         open_database(url).dispose()  # migrate once, before the workers start
         runs = {workers: measure_hotline(args, url, workers, ceiling.rate) for workers in (1, 2)}
     finally:
-        drop_pg_database(args.pg, name)
+        drop_database(args.pg, name)
 
     closed = f"closed loop, {args.users} users"
     rows = [("aiohttp hello world, 1 process", closed, ceiling)]

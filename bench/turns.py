@@ -13,15 +13,12 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.core.messages import Inbound
 from bot.hotline import build_hotline, load_services
+from bot.storage.scratch import create_database, drop_database
 
 SCRIPT = ["菜单", "8", "返回", "5", "返回菜单", "2", "取消"]
 
@@ -50,26 +47,6 @@ def measure(url: str, turns: int, services_settings: Settings) -> dict[str, floa
     }
 
 
-def with_pg_database(admin_url: str) -> tuple[str, str]:
-    name = f"hotline_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_pg_database(admin_url: str, name: str) -> None:
-    engine = create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=5000)
@@ -81,11 +58,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         results["SQLite (file, WAL)"] = measure(f"sqlite:///{Path(scratch) / 'bench.db'}", args.turns, base)
     if args.pg:
-        url, name = with_pg_database(args.pg)
+        url, name = create_database(args.pg, "hotline_bench_turns")
         try:
             results["PostgreSQL 15 (loopback)"] = measure(url, args.turns, base)
         finally:
-            drop_pg_database(args.pg, name)
+            drop_database(args.pg, name)
     if args.markdown:
         print("| database | menu turns/s | p50 ms | p99 ms |")
         print("| --- | ---: | ---: | ---: |")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.channels.console import ConsoleChannel
 from bot.config import Settings
@@ -18,6 +16,7 @@ from bot.core.context import Services
 from bot.hotline import Hotline, build_hotline, load_services
 from bot.storage.db import Database, migrate, open_database
 from bot.storage.models import Base
+from bot.storage.scratch import create_database, drop_database
 
 PG_ENV = "HOTLINE_TEST_DATABASE_URL"
 REPO = Path(__file__).resolve().parent.parent
@@ -49,18 +48,12 @@ def pg_database_url() -> Iterator[str]:
         pytest.skip(
             f"PostgreSQL not configured: set {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)"
         )
-    name = f"hotline_test_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    url, name = create_database(admin, "hotline_test")
     migrated = create_engine(url)
     migrate(migrated)
     migrated.dispose()
     yield url
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    drop_database(admin, name)
 
 
 def _truncate_all(url: str) -> None:
