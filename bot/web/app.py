@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
+from bot.case_lookup.passwords import dummy_verify
 from bot.config import Settings
 from bot.core.context import Services
 from bot.hotline import build_hotline
@@ -34,9 +35,11 @@ def create_app(
     async def hotline_context(app: web.Application) -> AsyncIterator[None]:
         pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="turn")
         app[POOL] = pool
-        app[HOTLINE] = await asyncio.get_running_loop().run_in_executor(
-            pool, build_hotline, settings, database, services
-        )
+        loop = asyncio.get_running_loop()
+        app[HOTLINE] = await loop.run_in_executor(pool, build_hotline, settings, database, services)
+        # The stand-in hash for unknown case numbers is made now, so the first unknown case is not
+        # slower than a wrong password (which would tell that the case does not exist).
+        await loop.run_in_executor(pool, dummy_verify, "", settings)
         yield
         if database is None:
             app[HOTLINE].close()
