@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
+
+from bot.identity.base import IdentifierError, compact
 
 ID_LENGTH = 18
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
@@ -17,22 +18,13 @@ PROVINCE_CODES = frozenset(
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-class IdNumberError(ValueError):
+class IdNumberError(IdentifierError):
     """An ID number that fails validation; `reason` says why without repeating the number."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _clean(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text)
-    return "".join(s.split()).upper()
 
 
 def id_check_digit(first17: str) -> str:
     """The 18th character (0–9 or X) that GB 11643 derives from the first 17 digits."""
-    digits = _clean(first17)
+    digits = compact(first17)
     if len(digits) != 17 or not (digits.isascii() and digits.isdigit()):
         raise IdNumberError("计算校验位需要前17位数字")
     total = sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True))
@@ -41,7 +33,7 @@ def id_check_digit(first17: str) -> str:
 
 def birth_date(id_number: str) -> date:
     """The birth date held in positions 7–14 of a (checked) 18-digit ID number."""
-    s = _clean(id_number)
+    s = compact(id_number)
     try:
         return date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError as exc:
@@ -54,7 +46,7 @@ def check_id_number(text: str, *, today: date | None = None) -> str:
     Legacy 15-digit numbers are refused: every card in use today carries 18 digits, and the
     courts' systems record the 18-digit form.
     """
-    s = _clean(text)
+    s = compact(text)
     if not s:
         raise IdNumberError("请输入18位身份证号")
     if len(s) == 15 and s.isascii() and s.isdigit():
@@ -79,7 +71,7 @@ def check_id_number(text: str, *, today: date | None = None) -> str:
 
 def looks_like_id_number(text: str) -> bool:
     """Whether the text has an ID number's shape, region and birth date, whatever its check digit."""
-    s = _clean(text)
+    s = compact(text)
     if len(s) != ID_LENGTH or not (s[:17].isascii() and s[:17].isdigit()) or s[17] not in "0123456789X":
         return False
     try:

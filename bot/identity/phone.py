@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.identity.base import IdentifierError
+
 MOBILE_LENGTH = 11
 # Mobile numbers start 13–19; 10, 11 and 12 are not allocated to mobile networks.
 _SECOND_DIGITS = "3456789"
@@ -12,12 +14,8 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―()]")
 _COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
 
 
-class PhoneError(ValueError):
+class PhoneError(IdentifierError):
     """A mobile number that fails validation; `reason` says why without repeating the number."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def normalize_mobile(text: str) -> str:

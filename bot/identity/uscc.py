@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+from bot.identity.base import IdentifierError, compact
 
 USCC_LENGTH = 18
 # GB 32100 leaves out I, O, Z, S and V so they cannot be mistaken for 1, 0, 2, 5 and U.
@@ -13,22 +13,13 @@ _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-class UsccError(ValueError):
+class UsccError(IdentifierError):
     """A unified social credit code that fails validation; `reason` names the problem."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _clean(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text)
-    return "".join(s.split()).upper()
 
 
 def uscc_check_char(first17: str) -> str:
     """The 18th character GB 32100 derives from the first 17."""
-    s = _clean(first17)
+    s = compact(first17)
     if len(s) != 17 or any(ch not in _VALUES for ch in s):
         raise UsccError("计算校验码需要前17位有效字符")
     total = sum(_VALUES[ch] * w for ch, w in zip(s, _WEIGHTS, strict=True))
@@ -37,7 +28,7 @@ def uscc_check_char(first17: str) -> str:
 
 def org_code_check_char(first8: str) -> str:
     """The 9th character of a GB 11714 organisation code, from its first 8 (digits and A–Z)."""
-    s = _clean(first8)
+    s = compact(first8)
     if len(s) != 8 or not all(ch.isascii() and ch.isalnum() for ch in s):
         raise UsccError("计算组织机构代码校验位需要前8位字符")
     total = sum(int(ch, 36) * w for ch, w in zip(s, _ORG_WEIGHTS, strict=True))
@@ -47,7 +38,7 @@ def org_code_check_char(first8: str) -> str:
 
 def check_uscc(text: str) -> str:
     """The canonical code (upper-case, half-width), or UsccError naming the problem."""
-    s = _clean(text)
+    s = compact(text)
     if not s:
         raise UsccError("请输入18位统一社会信用代码")
     if len(s) != USCC_LENGTH:
