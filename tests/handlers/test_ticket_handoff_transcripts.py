@@ -12,7 +12,7 @@ from bot.storage.db import Database
 from bot.storage.models import Ticket, TicketMessage
 from bot.tickets.thread import close_ticket, reply_to_user
 from tests.case_lookup.test_progress import add_case
-from tests.tickets.helpers import Chat, Clock, make_dialogue, only_ticket, require_router_handoff
+from tests.tickets.helpers import Chat, Clock, make_dialogue, only_ticket
 
 QUESTION = "执行款多久能到账"
 
@@ -148,8 +148,7 @@ def test_a_verified_partys_handoff_names_the_case(
     assert "[已隐去]" in ticket.content and "demo-pass-1" not in ticket.content  # the password never travels
 
 
-def test_cancel_leaves_with_a_note(chat: Chat, db: Database, services: Services) -> None:
-    require_router_handoff(services)
+def test_cancel_leaves_with_a_note(chat: Chat, db: Database) -> None:
     handed_off(chat)
     assert "已结束人工服务" in chat.say("取消")
     assert chat.meta["flow"] is None
@@ -157,10 +156,7 @@ def test_cancel_leaves_with_a_note(chat: Chat, db: Database, services: Services)
 
 
 @pytest.mark.parametrize("typed", ["你好", "在吗", "2", "投诉", "👍", "人工"])
-def test_what_would_be_a_command_elsewhere_is_for_the_person(
-    chat: Chat, db: Database, services: Services, typed: str
-) -> None:
-    require_router_handoff(services)
+def test_what_would_be_a_command_elsewhere_is_for_the_person(chat: Chat, db: Database, typed: str) -> None:
     handed_off(chat)
     chat.say(typed)
     assert chat.meta["flow"] == "handoff"
@@ -169,8 +165,7 @@ def test_what_would_be_a_command_elsewhere_is_for_the_person(
         assert user_messages(db) == [typed]
 
 
-def test_a_photo_without_words_is_kept_for_staff(chat: Chat, db: Database, services: Services) -> None:
-    require_router_handoff(services)
+def test_a_photo_without_words_is_kept_for_staff(chat: Chat, db: Database) -> None:
     handed_off(chat)
     chat.send("", "wechat:image:MEDIA-1")
     assert user_messages(db) == ["[附件] wechat:image:MEDIA-1"]

@@ -5,15 +5,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.console import ConsoleChannel
-from bot.core.context import Context, Flow, Services
+from bot.core.context import Services
 from bot.core.dialogue import Dialogue
-from bot.core.messages import Inbound, Reply
-from bot.core.router import route
+from bot.core.messages import Inbound
 from bot.handlers import build_flows, complaint, detectors, handoff, judge_contact, suggestion, ticket_status
 from bot.storage.db import Database
 from bot.storage.models import Ticket
@@ -71,26 +69,3 @@ def only_ticket(db: Database) -> Ticket:
 
 def ticket_by_number(session: Session, number: str) -> Ticket:
     return session.scalars(select(Ticket).where(Ticket.number == number)).one()
-
-
-def router_hands_handoff_everything(services: Services) -> bool:
-    """Whether the router gives an open hand-off every message first (the router change the hand-off needs:
-    greetings, numbers and 取消 go to the flow). Probed with a stand-in hand-off flow; no database is touched."""
-    marker = Reply(("probe",))
-    probe = Flow("handoff", lambda ctx: marker, lambda ctx: marker, None)
-    ctx = Context(
-        session=None,  # type: ignore[arg-type]
-        services=services,
-        inbound=Inbound("console", "probe", "你好"),
-        text="你好",
-        flow="handoff",
-        state={},
-        flows={"handoff": probe},
-    )
-    return route(ctx, [], []) is marker
-
-
-def require_router_handoff(services: Services) -> None:
-    """Behaviour that needs the router change: reported as xfail until it lands, then it must pass."""
-    if not router_hands_handoff_everything(services):
-        pytest.xfail("the router does not yet give an open hand-off every message (see the ticket report)")
