@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # Worker threads that run synchronous turns for the async web edge; sized to the DB pool.
     workers: int = 8
     db_pool_size: int = 10
+    # Turn lanes: each serves, as one transaction, the messages that queued while its last batch ran.
+    turn_lanes: int = 4
+    turn_batch: int = 64
 
     # Bearer tokens the court's enforcement management system may use (comma separated).
     api_tokens: list[str] = Field(default_factory=list)

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.case_lookup.passwords import dummy_verify
 from bot.config import Settings
 from bot.core.context import Services
+from bot.core.lanes import TurnLanes
 from bot.hotline import build_hotline
 from bot.storage.db import Database
 from bot.web import (
@@ -23,7 +24,7 @@ from bot.web import (
     webchat,
     wechat_webhook,
 )
-from bot.web.runtime import HOTLINE, POOL
+from bot.web.runtime import HOTLINE, LANES, POOL
 
 
 def create_app(
@@ -40,7 +41,9 @@ def create_app(
         # The stand-in hash for unknown case numbers is made now, so the first unknown case is not
         # slower than a wrong password (which would tell that the case does not exist).
         await loop.run_in_executor(pool, dummy_verify, "", settings)
+        app[LANES] = TurnLanes(app[HOTLINE].dialogue.handle_many, settings.turn_lanes, settings.turn_batch)
         yield
+        await loop.run_in_executor(pool, app[LANES].close)
         if database is None:
             app[HOTLINE].close()
         pool.shutdown(wait=True)

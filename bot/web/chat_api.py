@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.messages import Inbound, Reply
-from bot.web.runtime import HOTLINE, run_sync
+from bot.web.runtime import take_turn
 
 CHANNEL = "web"
 MAX_BODY = 64 * 1024
@@ -38,8 +38,7 @@ async def chat(request: web.Request) -> web.Response:
         return web.json_response({"error": "text 必须是字符串"}, status=422)
     message_id = body.get("message_id")
     inbound = Inbound(CHANNEL, user, text, str(message_id) if message_id is not None else None)
-    hotline = request.app[HOTLINE]
-    reply = await run_sync(request.app, hotline.dialogue.handle, inbound)
+    reply = await take_turn(request.app, inbound)
     return web.json_response(reply_json(reply, explain=bool(body.get("explain"))))
 
 

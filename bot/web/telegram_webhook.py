@@ -19,7 +19,7 @@ from bot.channels.telegram_bot import greeting_of, make_bot, pacer_of, push_send
 from bot.config import Settings
 from bot.core.messages import Inbound, Reply
 from bot.web.bodies import TooLarge, read_capped
-from bot.web.runtime import HOTLINE, run_sync
+from bot.web.runtime import HOTLINE, run_sync, take_turn
 
 PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -67,7 +67,7 @@ def setup(app: web.Application, settings: Settings) -> None:
             log.warning("telegram: getMe failed at start-up (%s)", type(error).__name__)
 
         async def turn(inbound: Inbound) -> Reply:
-            return await run_sync(app, app[HOTLINE].dialogue.handle, inbound)
+            return await take_turn(app, inbound)
 
         channel = TelegramChannel(bot, turn, greeting_of(app[HOTLINE].services), pacer_of(settings))
         app[TELEGRAM] = channel

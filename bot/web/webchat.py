@@ -17,7 +17,7 @@ from bot.core.push import take_for_user
 from bot.storage.db import Database
 from bot.web.bodies import TooLarge, read_capped
 from bot.web.chat_api import CHANNEL, reply_json
-from bot.web.runtime import HOTLINE, run_sync
+from bot.web.runtime import HOTLINE, run_sync, take_turn
 
 COOKIE = "hotline_chat"
 COOKIE_DAYS = 30
@@ -120,8 +120,7 @@ async def send(request: web.Request) -> web.Response:
     message_id = (
         f"{user}:{client_id}" if isinstance(client_id, str) and _MESSAGE_ID.fullmatch(client_id) else None
     )
-    hotline = request.app[HOTLINE]
-    reply = await run_sync(request.app, hotline.dialogue.handle, Inbound(CHANNEL, user, text, message_id))
+    reply = await take_turn(request.app, Inbound(CHANNEL, user, text, message_id))
     return web.json_response(reply_json(reply), headers={"Cache-Control": "no-store"})
 
 

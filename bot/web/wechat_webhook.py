@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.core.messages import Reply
 from bot.web.background import Background
 from bot.web.bodies import TooLarge, read_capped
-from bot.web.runtime import HOTLINE, run_sync
+from bot.web.runtime import HOTLINE, run_sync, take_turn
 
 PATH = "/wechat"
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def receive(request: web.Request) -> web.StreamResponse:
     if isinstance(outcome, Reply):
         reply = outcome
     else:
-        turn = asyncio.ensure_future(run_sync(request.app, hotline.dialogue.handle, outcome))
+        turn = asyncio.ensure_future(take_turn(request.app, outcome))
         if endpoint.client is None:
             reply = await turn  # no way to send it later: better late than lost
         else:
