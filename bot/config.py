@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     workers: int = 8
     db_pool_size: int = 10
     # Turn lanes: each serves, as one transaction, the messages that queued while its last batch ran.
-    turn_lanes: int = 4
+    turn_lanes: int = 2
     turn_batch: int = 64
 
     # Bearer tokens the court's enforcement management system may use (comma separated).
