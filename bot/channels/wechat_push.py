@@ -10,23 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.delivery import Sender, Undelivered
+from bot.channels.sms_fallback import send_by_sms
 from bot.channels.wechat import CHANNEL, reply_parts
 from bot.channels.wechat_client import OUT_OF_WINDOW, HotlineWeChatClient, SendFailed
 from bot.core.messages import Reply
 from bot.core.push import enqueue
+from bot.notify.gateways import Gateway
 from bot.storage.db import Database
 from bot.storage.models import ChatPush, Conversation
 
 OUTSIDE_WINDOW = "outside 48h window"
 log = logging.getLogger(__name__)
-
-
-def sms_fallback(push: ChatPush) -> bool:
-    """Hook for the SMS notification work: deliver by SMS a push that WeChat no longer accepts (the user last
-    wrote more than 48 hours ago). Returns True when the SMS was queued, and the push then counts as
-    delivered. Not implemented yet: returns False, so the push stays queued with last_error
-    "outside 48h window" (and goes out on WeChat if the user writes again within the window)."""
-    return False
 
 
 def last_inbound(session: Session, open_id: str) -> datetime | None:
@@ -45,20 +39,23 @@ def wechat_sender(
     client: HotlineWeChatClient,
     window_hours: float,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sms: Gateway | None = None,
 ) -> Sender:
+    """Customer-service messages within the window; outside it, SMS where a mobile is known (else the push
+    waits: it goes out on WeChat if the user writes again)."""
     window = timedelta(hours=window_hours)
 
     def send(session: Session, push: ChatPush) -> None:
         last = last_inbound(session, push.user_key)
         if last is None or clock() - last > window:
-            if sms_fallback(push):
+            if send_by_sms(session, push, sms):
                 return
             raise Undelivered(OUTSIDE_WINDOW)
         try:
             client.send_texts(push.user_key, reply_parts(Reply.from_dict(push.reply)))
         except SendFailed as error:
             if error.errcode == OUT_OF_WINDOW:  # WeChat's clock says so, whatever ours says
-                if sms_fallback(push):
+                if send_by_sms(session, push, sms):
                     return
                 raise Undelivered(OUTSIDE_WINDOW) from None
             raise Undelivered(str(error)) from None

@@ -25,7 +25,7 @@ RETRY_STATUSES = frozenset({408, 425, 429})
 
 @dataclass(frozen=True)
 class Outgoing:
-    notification_id: int
+    notification_id: int  # 0 for a text that is not a case notice (a chat push sent by SMS)
     key: str
     phone: str
     text: str

@@ -26,6 +26,7 @@ from bot.channels.wechat_push import queue_reply, wechat_sender
 from bot.channels.wechat_xml import MAX_BODY, BadXml
 from bot.config import Settings
 from bot.core.messages import Reply
+from bot.notify.gateways import build_gateway
 from bot.web.background import Background
 from bot.web.bodies import TooLarge, read_capped
 from bot.web.runtime import HOTLINE, run_sync, take_turn
@@ -132,9 +133,10 @@ def setup(app: web.Application, settings: Settings) -> None:
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         app[WECHAT] = endpoint
-        pushes = None
+        pushes = sms = None
         if endpoint.client is not None and settings.push_interval_seconds > 0:
-            send = wechat_sender(endpoint.client, settings.wechat_window_hours)
+            sms = build_gateway(settings, echo=None)  # for pushes outside WeChat's 48-hour window
+            send = wechat_sender(endpoint.client, settings.wechat_window_hours, sms=sms)
 
             async def deliver() -> None:
                 await run_sync(app, deliver_pending, app[HOTLINE].db, CHANNEL, send)
@@ -146,6 +148,8 @@ def setup(app: web.Application, settings: Settings) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await pushes
         await endpoint.background.close()
+        if sms is not None:
+            sms.close()
 
     app.cleanup_ctx.append(context)
     app.router.add_get(PATH, verify_url)

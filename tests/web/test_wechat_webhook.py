@@ -4,6 +4,7 @@ does, posted to the real route; replies decrypted and checked; a local fake stan
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -18,12 +19,15 @@ from sqlalchemy import func, select, update
 
 from bot import cli
 from bot.channels.splitting import utf8_size
-from bot.channels.wechat_push import OUTSIDE_WINDOW, sms_fallback
+from bot.channels.wechat_push import OUTSIDE_WINDOW
 from bot.config import Settings
 from bot.core.context import Services
 from bot.core.messages import Reply
 from bot.core.push import enqueue
 from bot.storage.models import ChatPush, Conversation, Turn, utcnow
+from bot.tickets.config import policy_in
+from bot.tickets.intake import TicketDraft, create_ticket
+from bot.tickets.thread import reply_to_user
 from bot.web.app import create_app
 from bot.web.runtime import HOTLINE
 from tests.channels.fakes import FIXTURES, FakeWeChat
@@ -273,31 +277,52 @@ async def test_long_replies_are_split_the_rest_as_customer_service_messages(
     assert whole.startswith(welcome.replace("\n", "")) and whole.endswith("8. 法院通讯录与执行须知")
 
 
-async def test_pushes_go_out_within_48_hours_and_wait_outside(client: Client, fake: FakeWeChat) -> None:
+async def test_pushes_go_out_within_48_hours_and_by_sms_outside(
+    aiohttp_client: AppClient, fake: FakeWeChat, sqlite_url: str, services: Services, tmp_path: Path
+) -> None:
+    sms_log = tmp_path / "sms.log"
+    settings = wechat_settings(sqlite_url, fake, sms_log_path=sms_log)
+    client = await aiohttp_client(create_app(settings, None, services))
     platform = WeChatPlatform()
     await say(client, platform, platform.message("text", USER, "你好"))
-    away = "oAway00000000000000000000001"
-    await say(client, platform, platform.message("text", away, "你好"))
+    away, silent = "oAway00000000000000000000001", "oSilent000000000000000000001"
+    for who in (away, silent):
+        await say(client, platform, platform.message("text", who, "你好"))
     db = client.app[HOTLINE].db
     with db.transaction() as session:
         session.execute(
             update(Conversation)
-            .where(Conversation.user_key == away)
+            .where(Conversation.user_key.in_([away, silent]))
             .values(updated_at=utcnow() - timedelta(hours=49))
         )
         enqueue(session, "wechat", USER, Reply(("您的投诉已有答复。",), ("返回菜单",)), "test:near")
-        enqueue(session, "wechat", away, Reply(("您的投诉已有答复。",)), "test:away")
-        enqueue(session, "wechat", "oNever000000000000000000001", Reply(("通知",)), "test:never")
+        # A complaint filed with a mobile, answered by staff after the window closed: the answer goes by SMS.
+        ticket = create_ticket(
+            session,
+            TicketDraft("complaint", "执行干警态度差", "wechat", away, contact_phone="13912345678"),
+            now=utcnow(),
+            policy=policy_in(settings.data_dir),
+            timezone=settings.timezone,
+        )
+        reply_to_user(session, ticket, "已核实，承办人将于本周内联系您。", None)
+        number = ticket.number
+        # A case notice: its SMS to the party is already the notice of record.
+        enqueue(session, "wechat", away, Reply(("案件已立案。",)), "notice:abc")
+        # No mobile known for this push: it waits for the user to write again.
+        enqueue(session, "wechat", silent, Reply(("通知",)), "test:silent")
     [sent] = await fake.wait_sent(1)
     assert sent["touser"] == USER and sent["text"]["content"] == "您的投诉已有答复。\n\n1. 返回菜单"
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(0.5)
     with db.transaction() as session:
         pushes = {push.source: push for push in session.scalars(select(ChatPush))}
-    assert pushes["test:near"].delivered_at is not None
-    for source in ("test:away", "test:never"):
-        assert pushes[source].delivered_at is None and pushes[source].last_error == OUTSIDE_WINDOW
-    assert fake.texts_to(away) == []
-    assert sms_fallback(pushes["test:away"]) is False  # the SMS hook is a documented no-op for now
+    for source in ("test:near", f"ticket:{number}", "notice:abc"):
+        assert pushes[source].delivered_at is not None, source
+    assert pushes["test:silent"].delivered_at is None and pushes["test:silent"].last_error == OUTSIDE_WINDOW
+    assert fake.texts_to(away) == [] and fake.texts_to(silent) == []
+    [line] = [json.loads(line) for line in sms_log.read_text(encoding="utf-8").splitlines()]
+    assert line["to"] == "139****5678"  # masked in the log; the gateway gets the whole number
+    assert line["text"].startswith("【12368】") and "承办人将于本周内联系您" in line["text"]
+    assert line["key"] == f"push:{pushes[f'ticket:{number}'].id}"
 
 
 async def test_wechat_is_not_mounted_without_a_token(sqlite_url: str, services: Services) -> None:
