@@ -11,9 +11,12 @@ class TooLarge(Exception):
 
 async def read_capped(request: web.Request, limit: int) -> bytes:
     """The whole body, or TooLarge as soon as it passes limit (a lying Content-Length does not help)."""
-    if request.content_length is not None and request.content_length > limit:
-        raise TooLarge()
-    body = bytearray()
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise TooLarge()
+        # aiohttp's parser reads exactly Content-Length bytes: what follows is another request.
+        return await request.read()
+    body = bytearray()  # chunked: count as it comes
     async for chunk in request.content.iter_chunked(16 * 1024):
         body += chunk
         if len(body) > limit:
