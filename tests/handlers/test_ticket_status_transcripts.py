@@ -34,7 +34,7 @@ def chat(dialogue: Dialogue) -> Chat:
 
 
 def test_status_by_number_and_digits_then_the_staff_reply(
-    chat: Chat, db: Database, services: Services
+    chat: Chat, db: Database, services: Services, clock: Clock
 ) -> None:
     assert "请输入工单号，或从下面选择" in chat.say("信访/工单查询")
     assert chat.options() == (NUMBER, "返回菜单")
@@ -46,8 +46,9 @@ def test_status_by_number_and_digits_then_the_staff_reply(
     assert chat.options() == ("查询其他工单", "返回菜单")
     with db.transaction() as session:
         ticket = ticket_by_number(session, NUMBER)
-        reply_to_user(session, ticket, "感谢建议，已转执行局研究。", None, texts=services.texts)
-        add_note(session, ticket, "内部：下月例会讨论", None)
+        # On the test's clock: the reply date shown must not depend on when the suite runs.
+        reply_to_user(session, ticket, "感谢建议，已转执行局研究。", None, texts=services.texts, now=clock())
+        add_note(session, ticket, "内部：下月例会讨论", None, now=clock())
     chat.say("查询其他工单")
     shown = chat.say(f"{NUMBER.lower()} 5678")  # the number and the digits in one message
     assert "办理状态：已答复" in shown and "最新答复（11月27日）：感谢建议，已转执行局研究。" in shown
@@ -61,7 +62,9 @@ def test_closed_and_overdue_tickets(chat: Chat, db: Database, clock: Clock) -> N
     chat.say(NUMBER)
     assert "已超期" in chat.say("5678")
     with db.transaction() as session:
-        close_ticket(session, ticket_by_number(session, NUMBER), "已采纳，每月在官网公布。", None)
+        close_ticket(
+            session, ticket_by_number(session, NUMBER), "已采纳，每月在官网公布。", None, now=clock()
+        )
     chat.say("返回")
     chat.say(NUMBER)
     shown = chat.say("５６７８")
