@@ -157,8 +157,10 @@ class CourtDirectory:
     def children(self, code: str) -> tuple[Court, ...]:
         return tuple(c for c in self._courts if c.parent == code)
 
-    def find(self, text: str) -> list[Court]:
-        """The courts a user means in free text, best match first; empty when none is meant."""
+    def find(self, text: str, guess: bool = True) -> list[Court]:
+        """The courts a user means in free text, best match first; empty when none is meant. Without
+        guess, only a name or a case code counts, not a piece of a name or a near miss: a sentence that
+        merely mentions 法院 (马上让法院…) must not become 上城区法院."""
         norm = normalize(text[:_MAX_QUERY_CHARS])
         if not norm:
             return []
@@ -169,7 +171,7 @@ class CourtDirectory:
                 found.append(court)
         hits = _longest_hits(norm, self._strong) or _longest_hits(norm, self._weak)
         found.extend(hit.court for hit in sorted(hits, key=lambda h: (-h.length, h.start)))
-        if not found:
+        if not found and guess:
             found = self._partial(norm) or self._fuzzy(norm)
         return list(dict.fromkeys(found))
 

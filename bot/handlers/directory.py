@@ -10,6 +10,7 @@ from bot.core.messages import Reply
 # Words that make a message about a court a request for its contact details.
 CONTACT_WORDS = re.compile(r"电话|号码|地址|在哪|怎么走|联系|值班|执行局|执行指挥中心|位置")
 COURT_WORDS = re.compile(r"法院|中院|高院")
+SHORT = 12  # characters: a message this short that names a court is about that court
 MAX_CHOICES = 8
 
 
@@ -44,9 +45,10 @@ def court_reply(ctx: Context, strict: bool) -> Reply | None:
     directory = ctx.services.courts
     if directory is None:
         return Reply((ctx.texts("directory.not_ready"),), (ctx.texts("options.menu"),))
-    courts = directory.find(ctx.text)
+    # Near misses (西胡法院) are guessed in the directory, or when the message is little more than a name.
+    courts = directory.find(ctx.text, guess=strict or len(ctx.text) <= SHORT)
     if not courts:
-        if strict and len(ctx.text) <= 12:
+        if strict and len(ctx.text) <= SHORT:
             return Reply(
                 (ctx.texts("directory.not_found", query=ctx.text),),
                 (ctx.texts("directory.notice"), ctx.texts("options.menu")),

@@ -94,3 +94,13 @@ def test_number_out_of_range_is_explained(user: Transcript) -> None:
     text = user.say("12")
     assert "没有编号 12" in text
     assert "1 到 8" in text
+
+
+def test_a_court_named_in_free_text_opens_its_card_and_a_sentence_about_法院_does_not(
+    user: Transcript,
+) -> None:
+    assert "杭州市西湖区人民法院" in user.say("西胡法院电话")  # short: a near miss is guessed
+    assert user.meta["flow"] == "directory"
+    user.say("菜单")
+    text = user.say("晚上发现被执行人住在一家酒店里，想马上让法院去找他，该打哪个电话")
+    assert user.meta["flow"] != "directory" and "上城区" not in text

@@ -192,6 +192,15 @@ def test_find_nothing_when_no_court_is_meant(directory: CourtDirectory, query: s
     assert directory.find(query) == []
 
 
+def test_without_guessing_only_a_name_or_a_code_counts(directory: CourtDirectory) -> None:
+    # "马上让法院" is a sentence, not a court: a guess would read 上城 or 上虞 into it.
+    question = "晚上发现被执行人住在酒店，想马上让法院去找他，打哪个电话"
+    assert directory.find(question, guess=False) == []
+    assert [c.code for c in directory.find("西湖区法院执行局电话", guess=False)] == ["浙0106"]
+    assert directory.find("西胡法院", guess=False) == []  # a near miss needs guessing
+    assert [c.code for c in directory.find("西胡法院")] == ["浙0106"]
+
+
 def test_a_huge_message_is_cheap_and_still_read_from_the_start(directory: CourtDirectory) -> None:
     started = time.perf_counter()
     assert directory.find("法院" * 50_000) == []
