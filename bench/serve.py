@@ -235,8 +235,8 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
             while True:
                 if rate is None:
                     scheduled = time.perf_counter()
-                else:  # user k's n-th request is due at (k + n·users)/rate: together they offer rate
-                    scheduled = began + (user + step * users) / rate
+                else:  # user k's n-th request (n from 1) is due at (k + (n-1)·users)/rate
+                    scheduled = began + (user + (step - 1) * users) / rate
                     delay = scheduled - time.perf_counter()
                     if delay > 0:
                         await asyncio.sleep(delay)
