@@ -128,6 +128,9 @@ def _entry(node: yaml.Node, where: _Where, topic: str) -> tuple[FaqEntry, dict[s
 def _parse_file(path: Path) -> list[tuple[FaqEntry, dict[str, _Where]]]:
     if _SLUG.fullmatch(path.stem) is None:
         raise FaqError(f"{path.name}:1: 文件名: 应为英文小写、数字和连字符，如 apply.yaml")
+    if not path.is_file():
+        what = "是一个目录，请给出其中的单个 .yaml 文件" if path.is_dir() else "不存在"
+        raise FaqError(f"{path}: {what}")
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except UnicodeDecodeError as exc:

@@ -155,6 +155,14 @@ def test_single_file_import_checks_related_against_known_ids(tmp_path: Path) -> 
     assert load_faq_file(path, known_ids={"report.y", "apply.x"})[0].id == "apply.x"
 
 
+def test_importing_a_directory_or_a_missing_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "topics").mkdir()
+    with pytest.raises(FaqError, match="是一个目录"):
+        load_faq_file(tmp_path / "topics")
+    with pytest.raises(FaqError, match="不存在"):
+        load_faq_file(tmp_path / "apply.yaml")
+
+
 def test_the_repository_knowledge_base_is_valid() -> None:
     entries = load_faq(REPO / "data" / "faq")
     assert len(entries) >= 50
