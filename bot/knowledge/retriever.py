@@ -13,14 +13,18 @@ about something else scores low even when it shares 法院 or 公司 with the kn
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from typing import cast
 
 import jieba
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.faq import FaqEntry
@@ -93,48 +97,115 @@ class _TermFinder:
     def __init__(self, vocabulary: Iterable[str], ignored: Iterable[str]) -> None:
         # word → is it a search term (stop words only cover characters)
         self._words = dict.fromkeys(ignored, False) | dict.fromkeys(vocabulary, True)
-        lengths: dict[str, set[int]] = {}
+        self._singles = {w: is_term for w, is_term in self._words.items() if len(w) == 1}
+        # First two characters → (lengths of the longer words they start, longest first; is the pair
+        # itself a word: None if not, else whether it is a term). One lookup per position.
+        longer: dict[str, set[int]] = {}
         for word in self._words:
-            lengths.setdefault(word[0], set()).add(len(word))
-        self._lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+            if len(word) > 2:
+                longer.setdefault(word[:2], set()).add(len(word))
+        self._pairs = {
+            pair: (tuple(sorted(longer.get(pair, ()), reverse=True)), self._words.get(pair))
+            for pair in longer.keys() | {w for w in self._words if len(w) == 2}
+        }
 
-    def __call__(self, text: str) -> tuple[set[str], int]:
-        spans: list[tuple[int, int, str | None]] = []  # (start, end, term or None for a stop word)
+    def __call__(self, text: str, pairs: list[str] | None = None) -> tuple[set[str], int]:
+        """pairs, if given, are the text's character pairs in order (text[i:i+2] for each i)."""
+        if not text:
+            return set(), 0
+        found: list[tuple[int, int, str]] = []  # (start, end, term) in the order they are met
+        longer: list[tuple[int, int]] = []  # every span of two characters or more, stop words too
         unknown = covered_until = 0
-        words, lengths, end = self._words, self._lengths, len(text)
-        for i, ch in enumerate(text):
-            for n in lengths.get(ch, ()):
-                if i + n > end:
-                    continue  # a slice past the end would be shorter than n and match a shorter word
-                if n == 1:
-                    if i >= covered_until:
-                        covered_until = i + 1
-                        spans.append((i, i + 1, ch if words[ch] else None))
-                elif (is_term := words.get(word := text[i : i + n])) is not None:
-                    spans.append((i, i + n, word if is_term else None))
-                    covered_until = max(covered_until, i + n)
-            if i >= covered_until and "\u4e00" <= ch <= "\u9fff":
-                unknown += 1
-        return {w for s, e, w in spans if w and not _straddles(s, e, spans)}, unknown
+        words, end = self._words, len(text)
+        # Per position: the record of the pair starting there, the flag of the character there.
+        if pairs is None:
+            pairs = [*map(operator.add, text, text[1:])]
+        records = [*map(self._pairs.get, pairs), None]
+        for i, (ch, pair, single) in enumerate(zip(text, records, map(self._singles.get, text), strict=True)):
+            if pair is not None:
+                lengths, is_term = pair
+                for n in lengths:  # longest first, then the pair, then the character
+                    if i + n <= end and (term := words.get(word := text[i : i + n])) is not None:
+                        longer.append((i, i + n))
+                        if term:
+                            found.append((i, i + n, word))
+                        if i + n > covered_until:
+                            covered_until = i + n
+                if is_term is not None:
+                    longer.append((i, i + 2))
+                    if is_term:
+                        found.append((i, i + 2, pairs[i]))
+                    if i + 2 > covered_until:
+                        covered_until = i + 2
+            if i >= covered_until:
+                if single is not None:
+                    covered_until = i + 1
+                    if single:
+                        found.append((i, i + 1, ch))
+                elif "\u4e00" <= ch <= "\u9fff":
+                    unknown += 1
+        if len(longer) < 3:  # straddling needs a word across each boundary besides the word itself
+            return {word for _, _, word in found}, unknown
+        # Per position inside a word: the earliest start of a span ending there, the latest end of
+        # a span starting there. A word straddles when both reach past it (see _straddles).
+        first_start: dict[int, int] = {}
+        last_end: dict[int, int] = {}
+        for s, e in longer:
+            if first_start.get(e, e) > s:
+                first_start[e] = s
+            if last_end.get(s, s) < e:
+                last_end[s] = e
+        terms = set()
+        for s, e, w in found:  # (a one-character word can straddle nothing)
+            if e - s == 1:
+                terms.add(w)
+            elif e - s == 2:  # the usual case, inline: only the middle is inside
+                if not (first_start.get(e - 1, e) < s and last_end.get(e - 1, s) > e):
+                    terms.add(w)
+            elif not _straddles(s, e, first_start, last_end):
+                terms.add(w)
+        return terms, unknown
 
 
-def _straddles(start: int, end: int, spans: list[tuple[int, int, str | None]]) -> bool:
+def _straddles(start: int, end: int, first_start: dict[int, int], last_end: dict[int, int]) -> bool:
     """Does a word cross the boundary of a word on each side (合法 in 配合法院)? Then it is an
-    accident of the overlapping match, not what was said."""
-    left = right = False
-    for s, e, _ in spans:
-        if s < start < e < end:
-            left = True
-        elif start < s < end < e:
-            right = True
-    return left and right
+    accident of the overlapping match, not what was said. On the left: a span that starts before
+    the word ends inside it; on the right: a span that starts inside it ends after it."""
+    inside = range(start + 1, end)
+    return any(first_start.get(x, x) < start for x in inside) and any(
+        last_end.get(x, x) > end for x in inside
+    )
 
 
 def _bigrams(text: str) -> set[str]:
     """Character bigrams; a one-character text is its own feature so it can still match."""
     if len(text) < 2:
         return {text} if text else set()
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    return set(map(operator.add, text, text[1:]))
+
+
+class _Canonical:
+    """The canonical form of a text (normalize.py, then colloquial words made standard)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._normalizer = normalizer = Normalizer(lexicon.typos)
+        self._synonyms = Rewriter({normalizer(k): normalizer(v) for k, v in lexicon.synonyms.items()})
+
+    def __call__(self, text: str) -> str:
+        return self._synonyms(self._normalizer(text))
+
+    def with_bigrams(self, text: str) -> tuple[str, list[str], set[str]]:
+        """The canonical form with its character bigrams, in order and as a set: computed once, they
+        also tell whether the typos and synonyms have anything to rewrite (usually not)."""
+        text = self._normalizer.base(text)
+        pairs = [*map(operator.add, text, text[1:])]
+        bigrams = set(pairs)
+        for rewriter in (self._normalizer.typos, self._synonyms):
+            if rewriter.may_change(text, bigrams) and (rewritten := rewriter(text)) != text:
+                text = rewritten
+                pairs = [*map(operator.add, text, text[1:])]
+                bigrams = set(pairs)
+        return text, pairs, bigrams
 
 
 @dataclass(frozen=True)
@@ -186,13 +257,40 @@ def _index(
     return index
 
 
-def _best_ratio(text: str, choices: Sequence[str]) -> float:
-    best = process.extractOne(text, choices, scorer=fuzz.ratio)
-    return best[1] if best else 0.0
-
-
 def _idf(n_docs: int, df: float) -> float:
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+# A posting as rank() reads it: the entry and its weight, packed so that the postings of all the
+# features of a question join into one array with a single bytes.join (~50× cheaper per feature
+# than numpy.concatenate of one small array per feature).
+_POSTING = np.dtype([("entry", np.intp), ("weight", np.float64)])
+_NO_POSTINGS = itertools.repeat(b"")
+
+
+class _Kind:
+    """The features of one kind (words or bigrams) as rank() reads them, one record each: its idf;
+    its packed postings if it is rare (all the rare ones of a question are summed with one
+    bincount); if it is common, its weight for every entry (0.0 where it has none) as a list, and
+    its packed postings (used when a question has no rare feature at all)."""
+
+    def __init__(self, index: dict[str, _Feature], unseen: float, n_entries: int) -> None:
+        self.records: dict[str, tuple[float, bytes, list[float] | None, bytes]] = {}
+        for feature, f in index.items():
+            # In the order the postings were added (entries ascending), as the dict loops added them.
+            packed = np.fromiter(f.postings.items(), dtype=_POSTING, count=len(f.postings)).tobytes()
+            if f.common:
+                row = [0.0] * n_entries
+                for i, weight in f.postings.items():
+                    row[i] = weight
+                self.records[feature] = (f.idf, b"", row, packed)
+            else:
+                self.records[feature] = (f.idf, packed, None, b"")
+        self.unknown = itertools.repeat((unseen, b"", None, b""))  # a feature no entry holds
+        self.positive = all(w > 0.0 for f in index.values() for w in f.postings.values())
+
+
+_IDF, _RARE, _DENSE, _COMMON = (operator.itemgetter(i) for i in range(4))
 
 
 class Retriever:
@@ -211,11 +309,13 @@ class Retriever:
         self.entries = tuple(entries)
         self._canonical = canonical
         self._finder = finder
-        self._terms = terms
-        self._bigrams = bigrams
         self._questions = tuple(questions)
         self._tuning = tuning
         self._unseen_idf = _idf(len(entries), 0)
+        self._terms = _Kind(terms, self._unseen_idf, len(self.entries))
+        self._bigrams = _Kind(bigrams, self._unseen_idf, len(self.entries))
+        # Weights are positive (unless tuned otherwise), so an entry was scored iff its score is > 0.
+        self._positive = self._terms.positive and self._bigrams.positive
 
     @classmethod
     def build(
@@ -223,12 +323,7 @@ class Retriever:
     ) -> Retriever:
         lexicon = lexicon or Lexicon()
         tuning = tuning or Tuning()
-        normalizer = Normalizer(lexicon.typos)
-        synonyms = Rewriter({normalizer(k): normalizer(v) for k, v in lexicon.synonyms.items()})
-
-        def canonical(text: str) -> str:
-            return synonyms(normalizer(text))
-
+        canonical = _Canonical(lexicon)
         questions = [tuple(canonical(q) for q in entry.questions) for entry in entries]
         answers = [canonical(entry.answer + "".join(entry.tags)) for entry in entries]
         finder = _TermFinder(_vocabulary([*questions, answers], lexicon, canonical), _STOPWORDS)
@@ -245,52 +340,110 @@ class Retriever:
         return self._canonical(text[:MAX_QUERY_CHARS])
 
     def analyze(self, text: str) -> Query:
-        canonical = self.canonical(text)
-        terms, unknown = self._finder(canonical)
-        return Query(canonical, frozenset(terms), unknown, frozenset(_bigrams(canonical)))
+        text = text[:MAX_QUERY_CHARS]
+        if isinstance(self._canonical, _Canonical):
+            canonical, pairs, bigrams = self._canonical.with_bigrams(text)
+        else:
+            canonical = self._canonical(text)
+            pairs = [*map(operator.add, canonical, canonical[1:])]
+            bigrams = set(pairs)
+        terms, unknown = self._finder(canonical, pairs)
+        if len(canonical) < 2:
+            bigrams = _bigrams(canonical)
+        return Query(canonical, frozenset(terms), unknown, frozenset(bigrams))
 
     def search(self, text: str, k: int = 3) -> list[Hit]:
         return self.rank(self.analyze(text), k)
 
     def rank(self, query: Query, k: int = 3) -> list[Hit]:
         """Calibrated score = w_bm25 · BM25 / its maximum for this query + w_cover · share of the query's
-        word idf the entry holds + w_bigram · share of its bigram idf + w_fuzz · best fuzzy ratio."""
+        word idf the entry holds + w_bigram · share of its bigram idf + w_fuzz · best fuzzy ratio.
+
+        Features most entries hold add little to tell entries apart: the rarer features choose the
+        candidates, the common ones only complete their scores, and only the best few are reranked
+        with rapidfuzz. Every sum adds the same terms in the same order as plain loops over the
+        features (the question's, in set order) and their postings (entries ascending) would, so
+        scores, ties and their order come out alike to the last bit."""
         if not query.text:
             return []
-        tuning, unseen = self._tuning, self._unseen_idf
-        terms = [self._terms.get(term) for term in query.terms]
-        bigrams = [self._bigrams.get(bigram) for bigram in query.bigrams]
-        term_mass = sum(f.idf if f else unseen for f in terms)
-        term_mass = term_mass + query.unknown * unseen * tuning.unknown_weight or 1.0
-        bigram_mass = sum(f.idf if f else unseen for f in bigrams) or 1.0
-        # Features most entries hold add little to tell entries apart: they only complete the
-        # scores of the candidates the rarer features chose, which saves most of the work.
-        rare: list[tuple[dict[int, float], float]] = []
-        common: list[tuple[dict[int, float], float]] = []
-        for features, mass in ((terms, term_mass), (bigrams, bigram_mass)):
-            for f in features:
-                if f is not None:
-                    (common if f.common else rare).append((f.postings, 1.0 / mass))
-        if not rare:
-            rare, common = common, []
-        scores: dict[int, float] = {}
-        for postings, m in rare:
-            for i, weight in postings.items():
-                scores[i] = scores.get(i, 0.0) + weight * m
-        candidates = sorted(scores.items(), key=itemgetter(1), reverse=True)[: max(k, tuning.candidates)]
-        full = []
-        for i, score in candidates:
-            for postings, m in common:
-                score += postings.get(i, 0.0) * m
-            full.append((score, i))
+        tuning, t, b = self._tuning, self._terms, self._bigrams
+        terms = [*map(t.records.get, query.terms, t.unknown)]  # in set order: it is the order of sums
+        bigrams = [*map(b.records.get, query.bigrams, b.unknown)]
+        term_mass = sum(map(_IDF, terms))
+        term_mass = term_mass + query.unknown * self._unseen_idf * tuning.unknown_weight or 1.0
+        bigram_mass = sum(map(_IDF, bigrams)) or 1.0
+        m_terms, m_bigrams = 1.0 / term_mass, 1.0 / bigram_mass
+        rare_terms = b"".join(map(_RARE, terms))
+        rare = rare_terms + b"".join(map(_RARE, bigrams))
+        dense_terms: list[list[float]] = [*filter(None, map(_DENSE, terms))]
+        dense_bigrams: list[list[float]] = [*filter(None, map(_DENSE, bigrams))]
+        if not rare:  # only common features: they choose the candidates themselves
+            rare_terms = b"".join(map(_COMMON, terms))
+            rare = rare_terms + b"".join(map(_COMMON, bigrams))
+            dense_terms = dense_bigrams = []
+            if not rare:
+                return []
+        # Words first, then bigrams, each posting times 1 / the mass of its kind: bincount adds in
+        # array order, so every entry's sum is the one a loop over the postings makes.
+        postings = np.frombuffer(rare, dtype=_POSTING)
+        weights = postings["weight"] * m_terms
+        if (n_terms := len(rare_terms) // _POSTING.itemsize) < len(postings):
+            np.multiply(postings["weight"][n_terms:], m_bigrams, out=weights[n_terms:])
+        scores = cast(
+            "NDArray[np.float64]", np.bincount(postings["entry"], weights, minlength=len(self.entries))
+        )
+        candidates = self._candidates(scores, postings, max(k, tuning.candidates))
+        full = list(zip(scores.take(candidates).tolist(), candidates.tolist(), strict=True))
+        if dense_terms or dense_bigrams:  # the common features complete the candidates' scores
+            completed = []
+            for score, i in full:
+                for row in dense_terms:
+                    score += row[i] * m_terms
+                for row in dense_bigrams:
+                    score += row[i] * m_bigrams
+                completed.append((score, i))
+            full = completed
         full.sort(reverse=True)
-        text, w_fuzz = query.text, tuning.w_fuzz / 100.0
+        # Rerank with w_fuzz · the best rapidfuzz ratio against an entry's phrasings. Once k are
+        # reranked, a candidate that could not pass the k-th even with a perfect ratio is not (nor
+        # are the ones after it, which score lower still).
+        text, questions, w_fuzz = query.text, self._questions, tuning.w_fuzz / 100.0
+        head, extract, ratio = max(k, 0), process.extractOne, fuzz.ratio
         reranked = [
-            (score + w_fuzz * _best_ratio(text, self._questions[i]), i)
-            for score, i in full[: max(k, tuning.fuzzy_candidates)]
+            (score + w_fuzz * (extract(text, questions[i], scorer=ratio) or _NO_MATCH)[1], i)
+            for score, i in full[:head]
         ]
+        kth = min(reranked)[0] - 1e-9 if len(reranked) == k > 0 and w_fuzz > 0.0 else -math.inf
+        for score, i in full[head : max(k, tuning.fuzzy_candidates)]:
+            if score + w_fuzz * 100.0 < kth:
+                break
+            reranked.append((score + w_fuzz * (extract(text, questions[i], scorer=ratio) or _NO_MATCH)[1], i))
         reranked.sort(reverse=True)
-        return [Hit(self.entries[i], min(1.0, score)) for score, i in reranked[:k]]
+        entries = self.entries
+        return [Hit(entries[i], score if score < 1.0 else 1.0) for score, i in reranked[:k]]
+
+    def _candidates(
+        self, scores: NDArray[np.float64], postings: NDArray[np.void], n: int
+    ) -> NDArray[np.intp]:
+        """The n best-scored entries; of entries tied at the cut, those scored first (what a stable
+        sort of a dict filled in the order of the postings picks)."""
+        if self._positive and n > 0:  # as tuned, weights are > 0: an entry was scored iff its score is
+            if len(scores) <= n:
+                return scores.nonzero()[0]
+            ranked = np.sort(scores)
+            cut, next_best = ranked.item(-n), ranked.item(-n - 1)
+            if next_best == 0.0:  # n or fewer entries scored
+                return scores.nonzero()[0]
+            if cut > next_best:
+                return (scores >= cut).nonzero()[0]
+        # A tie at the cut (rare), or weights tuned otherwise: done the plain way.
+        first_seen = dict.fromkeys(postings["entry"].tolist())
+        values = scores.tolist()
+        chosen = sorted(first_seen, key=values.__getitem__, reverse=True)[: max(n, 0)]
+        return np.array(chosen, dtype=np.intp)
+
+
+_NO_MATCH = ("", 0.0, 0)  # what rapidfuzz would score an entry without phrasings
 
 
 def _vocabulary(
