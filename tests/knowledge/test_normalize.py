@@ -95,6 +95,15 @@ def test_missing_lexicon_files_are_empty_and_bad_ones_refused(tmp_path: Path) ->
     assert loaded.user_words == (("强制执行", 2000), ("终本", None))
 
 
+def test_a_word_given_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    # Plain YAML would keep the second 认缴 and silently drop the first one's contexts.
+    (tmp_path / "scope.yaml").write_text(
+        "other_senses:\n  认缴: [注册]\n  冻结: [冰箱]\n  认缴: [公司]\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"scope\.yaml:4: “认缴”重复出现"):
+        load_lexicon(tmp_path)
+
+
 @given(st.text(max_size=80))
 def test_output_is_only_lower_case_letters_digits_and_han(text: str) -> None:
     out = Normalizer()(text)
