@@ -161,8 +161,9 @@ class Scope:
                     other = True
                     text = text.replace(word, " ")
         if senses := [(word, contexts) for word, contexts in self._senses if word in present]:
-            # A topic word inside an enforcement term (程序 in 终结本次执行程序) is not that topic.
-            topics = text
+            # A topic word inside an enforcement term (程序 in 终结本次执行程序) is not that topic; a
+            # word of another matter is (离婚 beside 转移财产), so topics are read from the whole text.
+            topics = original
             for word in sorted(present & long_words, key=self._long_words.__getitem__):
                 topics = topics.replace(word, " ")
             for word, contexts in senses:
@@ -182,11 +183,11 @@ class Scope:
     def _classify(self, text: str) -> tuple[Literal["enforcement", "shared", "neither"], bool]:
         """classify() word by word, for word lists it cannot shortcut (an empty word, a space)."""
         other = False
+        topics = text
         for word in self.out_of_scope:
             if word in text:
                 other = True
                 text = text.replace(word, " ")
-        topics = text
         for item in self.in_domain:
             if len(item) == 1 and len(item[0]) > 2:
                 topics = topics.replace(item[0], " ")
