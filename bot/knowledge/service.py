@@ -27,8 +27,8 @@ class Bands:
     enforcement: tuple[float, float] = (0.2, 0.16)
     shared: tuple[float, float] = (0.38, 0.34)  # only words other legal matters share (法院, 判决 …)
     neither: tuple[float, float] = (0.6, 0.6)  # no legal word at all: answer only a close match
-    # A question this close to an entry's own phrasing is answered whatever words it uses: every
-    # phrasing is in scope by construction (questions about other matters score below 0.5).
+    # A question this close to an entry's own phrasing is answered whatever legal words it lacks,
+    # unless it names another matter and no enforcement one (then it is declined, however close).
     close_match: float = 0.7
 
 
@@ -206,12 +206,12 @@ def band_for(query: Query, hits: list[Hit], scope: Scope, bands: Bands) -> Band:
     names an enforcement matter (离婚判决的抚养费不给 → 强制执行)."""
     if not hits:
         return "low"
+    kind, other = scope.classify(query.text, query.bigrams)
+    if other and kind != "enforcement":
+        return "low"  # however close to a phrasing: 加班费被扣 is a labour question
     score = hits[0].score
     if score >= bands.close_match:
         return "high"
-    kind, other = scope.classify(query.text, query.bigrams)
-    if other and kind != "enforcement":
-        return "low"
     high, middle = getattr(bands, kind)
     if score >= high:
         return "high"

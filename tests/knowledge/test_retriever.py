@@ -187,6 +187,22 @@ def test_reload_returns_a_new_instance_with_the_new_content(tmp_path: Path) -> N
     assert new.entries[0].question == "限制高消费限制哪些消费"
 
 
+def test_a_close_match_naming_another_matter_and_no_enforcement_one_is_declined(tmp_path: Path) -> None:
+    faq = tmp_path / "faq"
+    _write_faq(faq, "加班费被单位扣了怎么办")
+    lexicon = tmp_path / "lexicon"
+    lexicon.mkdir()
+    (lexicon / "scope.yaml").write_text(
+        "in_domain: [执行, 欠钱]\nshared: [法院]\nout_of_scope: [加班]\n", encoding="utf-8"
+    )
+    knowledge = Knowledge.from_directory(faq, lexicon)
+    labour = knowledge.consult("加班费被单位扣了怎么办")
+    assert labour.top is not None and labour.top.score >= knowledge.bands.close_match
+    assert labour.band == "low"  # word for word an entry's question, but a labour matter
+    owed = knowledge.consult("欠钱不还，加班费被单位扣了怎么办")
+    assert owed.band == "high"  # an enforcement word keeps it in scope
+
+
 def test_evaluation_report_counts_and_lists_misses(knowledge: Knowledge) -> None:
     entry = knowledge.entries[0]
     word = entry.answer[:4]
