@@ -100,6 +100,11 @@ def message_key(inbound: Inbound) -> str | None:
     return f"{inbound.channel}:{inbound.user_key}:{inbound.message_id}"[:200]
 
 
+def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """One row as a plain execute: a one-row executemany costs a pipeline round of its own."""
+    return rows[0] if len(rows) == 1 else rows
+
+
 @dataclass
 class Dialogue:
     db: Database
@@ -156,22 +161,22 @@ class Dialogue:
             if logged:
                 # Statements built once (see STATEMENTS): this is the hot path of every turn.
                 now = utcnow()
+                saves = [
+                    {
+                        "conversation_id": open_.id,
+                        "new_flow": open_.flow,
+                        "new_state": open_.state,
+                        "new_options": open_.options,
+                        "turns": open_.turns,
+                        "now": now,
+                    }
+                    for open_ in conversations.values()
+                    if open_.turns
+                ]
+                connection.execute(STATEMENTS.save, _one_or_many(saves))
                 connection.execute(
-                    STATEMENTS.save,
-                    [
-                        {
-                            "conversation_id": open_.id,
-                            "new_flow": open_.flow,
-                            "new_state": open_.state,
-                            "new_options": open_.options,
-                            "turns": open_.turns,
-                            "now": now,
-                        }
-                        for open_ in conversations.values()
-                        if open_.turns
-                    ],
+                    STATEMENTS.log, _one_or_many([{**turn, "created_at": now} for turn in logged])
                 )
-                connection.execute(STATEMENTS.log, [{**turn, "created_at": now} for turn in logged])
         return replies
 
     def _turn(
