@@ -14,7 +14,7 @@ from bot.channels.redaction import protect_secret
 from bot.channels.telegram import CHANNEL, TelegramChannel
 from bot.channels.telegram_bot import greeting_of, make_bot, pacer_of, push_sender
 from bot.config import Settings
-from bot.core.messages import Inbound, Reply
+from bot.core.lanes import TurnLanes
 from bot.hotline import Hotline
 
 
@@ -24,16 +24,15 @@ def build_application(settings: Settings) -> Application:
 
 
 async def run_polling(hotline: Hotline, stop: asyncio.Event, poll_timeout: int = 10) -> None:
-    """Poll until stop is set; turns run in a worker pool, queued pushes go out every push interval."""
+    """Poll until stop is set; turns run in the turn lanes, queued pushes go out every push interval."""
     settings = hotline.settings
     application = build_application(settings)
-    pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="turn")
+    pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="push")
+    lanes = TurnLanes(hotline.dialogue.handle_many, settings.turn_lanes, settings.turn_batch)
     loop = asyncio.get_running_loop()
-
-    async def turn(inbound: Inbound) -> Reply:
-        return await loop.run_in_executor(pool, hotline.dialogue.handle, inbound)
-
-    channel = TelegramChannel(application.bot, turn, greeting_of(hotline.services), pacer_of(settings))
+    channel = TelegramChannel(
+        application.bot, lanes.submit, greeting_of(hotline.services), pacer_of(settings)
+    )
     application.add_handler(TypeHandler(Update, channel.handle_update))
     send = push_sender(channel, loop, settings.telegram_token)
 
@@ -55,6 +54,7 @@ async def run_polling(hotline: Hotline, stop: asyncio.Event, poll_timeout: int =
             await application.stop()
             await channel.close()
     finally:
+        await loop.run_in_executor(pool, lanes.close)
         pool.shutdown(wait=True)
 
 

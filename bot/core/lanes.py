@@ -23,7 +23,7 @@ _STOP = None
 
 class TurnLanes:
     def __init__(
-        self, serve: Callable[[Sequence[Inbound]], list[Reply]], lanes: int = 4, max_batch: int = 64
+        self, serve: Callable[[Sequence[Inbound]], list[Reply]], lanes: int = 2, max_batch: int = 64
     ) -> None:
         self.serve, self.max_batch = serve, max_batch
         self._queues: list[queue.SimpleQueue[Waiter | None]] = [queue.SimpleQueue() for _ in range(lanes)]

@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 async def run_sync(app: web.Application, function: Callable[..., T], *args: object) -> T:
-    """Run synchronous turn code in the worker pool, off the event loop."""
+    """Run other blocking work (pushes, page lookups) in the worker pool, off the event loop."""
     return await asyncio.get_running_loop().run_in_executor(app[POOL], function, *args)
 
 
