@@ -16,20 +16,10 @@ from bot.core.dialogue import Dialogue
 from bot.storage.db import Database
 from bot.storage.models import Ticket, TicketCounter
 from tests.case_lookup.test_progress import add_case
-from tests.tickets.helpers import Chat, Clock, make_dialogue, only_ticket, ticket_by_number
+from tests.tickets.helpers import Chat, only_ticket, ticket_by_number
 
 CASE_NO = "(2024)浙0102执1234号"
 COMPLAINT = "执行法官王明三个月没有任何进展，打电话从来不接，请督促尽快执行。"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def dialogue(db: Database, services: Services, clock: Clock) -> Dialogue:
-    return make_dialogue(db, services, clock)
 
 
 @pytest.fixture

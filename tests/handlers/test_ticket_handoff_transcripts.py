@@ -12,19 +12,9 @@ from bot.storage.db import Database
 from bot.storage.models import Ticket, TicketMessage
 from bot.tickets.thread import close_ticket, reply_to_user
 from tests.case_lookup.test_progress import add_case
-from tests.tickets.helpers import Chat, Clock, make_dialogue, only_ticket
+from tests.tickets.helpers import Chat, Clock, only_ticket
 
 QUESTION = "执行款多久能到账"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def dialogue(db: Database, services: Services, clock: Clock) -> Dialogue:
-    return make_dialogue(db, services, clock)
 
 
 @pytest.fixture

@@ -20,11 +20,6 @@ MESSAGE = "申请人想当面提交被执行人新的房产线索，请法官安
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
 def dialogue(db: Database, settings: Settings, services: Services, clock: Clock) -> Dialogue:
     assert services.catalogue is not None
     add_case(db, settings, services.catalogue, CASE_NO)

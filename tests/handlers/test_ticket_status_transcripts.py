@@ -8,19 +8,9 @@ from bot.core.context import Services
 from bot.core.dialogue import Dialogue
 from bot.storage.db import Database
 from bot.tickets.thread import add_note, close_ticket, reply_to_user
-from tests.tickets.helpers import Chat, Clock, make_dialogue, ticket_by_number
+from tests.tickets.helpers import Chat, Clock, ticket_by_number
 
 NUMBER = "GD20261127-0001"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def dialogue(db: Database, services: Services, clock: Clock) -> Dialogue:
-    return make_dialogue(db, services, clock)
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.context import Services
 from bot.core.dialogue import Dialogue
 from bot.storage.db import Database
-from tests.tickets.helpers import Chat, Clock, make_dialogue, only_ticket
+from tests.tickets.helpers import Chat, only_ticket
 
 IDEA = "建议在执行款到账后也发短信告诉申请人具体到账金额。"
 
 
 @pytest.fixture
-def chat(db: Database, services: Services) -> Chat:
-    dialogue: Dialogue = make_dialogue(db, services, Clock())
+def chat(dialogue: Dialogue) -> Chat:
     return Chat(dialogue, "citizen")
 
 
