@@ -22,7 +22,8 @@ the conversation row, route, save state and the turn log, commit. Knowledge ques
 (retrieval and reranking); see bench/faq.py for those.
 
 The load generator is one asyncio process on the same cores as the servers and PostgreSQL; on a small
-machine it is part of what is measured. Run counts are bounded by --seconds and --max-requests per phase.
+machine it is part of what is measured. Each row says where the CPU went: milliseconds of CPU per completed
+request in the server processes, in PostgreSQL's processes and in the generator (from /proc, Linux). Run counts are bounded by --seconds and --max-requests per phase.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class Figures:
     errors: int
     offered: float | None = None
     cpu_busy: float = float("nan")  # share of all cores busy (any process) during the measured window
+    # CPU ms per completed request in the window: (the servers, PostgreSQL's processes, the load generator)
+    cpu_ms: tuple[float, float, float] = (float("nan"),) * 3
 
     @property
     def rate(self) -> float:
@@ -84,6 +87,36 @@ def cpu_times() -> tuple[int, int]:
         return 0, 0
     idle = values[3] + (values[4] if len(values) > 4 else 0)
     return sum(values) - idle, sum(values)
+
+
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used, from /proc/<pid>/stat (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """Every process named postgres… (the server and its backends) on this machine."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text(encoding="ascii", errors="replace").startswith("postgres"):
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def cpu_split(servers: list[int]) -> tuple[float, float, float]:
+    """CPU seconds so far of (the servers, PostgreSQL, this load generator)."""
+    return process_cpu(servers), process_cpu(postgres_pids()), time.process_time()
 
 
 # -- servers -------------------------------------------------------------------------------------------
@@ -207,7 +240,14 @@ async def hello(http: aiohttp.ClientSession, url: str) -> None:
 # -- the load generator ---------------------------------------------------------------------------------
 
 
-async def drive(request: Request, users: int, seconds: float, cap: int, rate: float | None = None) -> Figures:
+async def drive(
+    request: Request,
+    users: int,
+    seconds: float,
+    cap: int,
+    rate: float | None = None,
+    servers: list[int] | None = None,
+) -> Figures:
     """Users send requests until time or the cap runs out; closed loop, or open loop at rate (req/s).
 
     Latency counts from the request's scheduled time; throughput counts completions inside the window."""
@@ -221,13 +261,13 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
         began = time.perf_counter()
         measure_from = began + WARM_UP_SECONDS
         end = measure_from + seconds
-        cpu_start: list[tuple[int, int]] = []
+        cpu_start: list[tuple[tuple[int, int], tuple[float, float, float]]] = []
 
-        async def sample_cpu() -> tuple[int, int]:
+        async def sample_cpu() -> tuple[tuple[int, int], tuple[float, float, float]]:
             await asyncio.sleep(measure_from - time.perf_counter())
-            cpu_start.append(cpu_times())
+            cpu_start.append((cpu_times(), cpu_split(servers or [])))
             await asyncio.sleep(end - time.perf_counter())
-            return cpu_times()
+            return cpu_times(), cpu_split(servers or [])
 
         async def user_loop(user: int) -> None:
             nonlocal errors
@@ -255,10 +295,17 @@ async def drive(request: Request, users: int, seconds: float, cap: int, rate: fl
 
         sampler = asyncio.ensure_future(sample_cpu())
         await asyncio.gather(*(user_loop(user) for user in range(users)))
-        cpu_end = await sampler
+        (busy_end, split_end) = await sampler
         window = (max(completions) if len(latencies) >= cap and completions else end) - measure_from
-    busy = (cpu_end[0] - cpu_start[0][0]) / max(cpu_end[1] - cpu_start[0][1], 1)
-    return Figures(len(completions), max(window, 1e-9), latencies, errors, rate, busy)
+    (busy_start, split_start) = cpu_start[0]
+    busy = (busy_end[0] - busy_start[0]) / max(busy_end[1] - busy_start[1], 1)
+    done = max(len(completions), 1)
+    cpu_ms = (
+        1000 * (split_end[0] - split_start[0]) / done if servers else float("nan"),
+        1000 * (split_end[1] - split_start[1]) / done,
+        1000 * (split_end[2] - split_start[2]) / done,
+    )
+    return Figures(len(completions), max(window, 1e-9), latencies, errors, rate, busy, cpu_ms)
 
 
 # -- the run -----------------------------------------------------------------------------------------------
@@ -271,7 +318,13 @@ def measure_hello(args: argparse.Namespace) -> Figures:
         url = f"http://127.0.0.1:{port}/hello"
         wait_ready(url, process)
         return asyncio.run(
-            drive(lambda http, user, step: hello(http, url), args.users, args.seconds, args.max_requests)
+            drive(
+                lambda http, user, step: hello(http, url),
+                args.users,
+                args.seconds,
+                args.max_requests,
+                servers=[process.pid],
+            )
         )
     finally:
         stop([process])
@@ -289,14 +342,21 @@ def measure_hotline(
     """Saturation, then offered rates climbing the LADDER (shares of the ceiling) until one misses."""
     urls, processes = serve_workers(workers, database_url, args.threads)
     try:
+        pids = [process.pid for process in processes]
         saturated = asyncio.run(
-            drive(HotlineUsers(urls, f"s{workers}"), args.users, args.seconds, args.max_requests)
+            drive(
+                HotlineUsers(urls, f"s{workers}"), args.users, args.seconds, args.max_requests, servers=pids
+            )
         )
         paced: list[Figures] = []
         for share in LADDER:
             users = HotlineUsers(urls, f"p{workers}x{round(share * 100)}")
             rate = share * ceiling
-            paced.append(asyncio.run(drive(users, args.users, args.seconds, args.max_requests, rate=rate)))
+            paced.append(
+                asyncio.run(
+                    drive(users, args.users, args.seconds, args.max_requests, rate=rate, servers=pids)
+                )
+            )
             if not meets(paced[-1]):
                 break
         return saturated, paced
@@ -306,8 +366,11 @@ def measure_hotline(
 
 def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool) -> None:
     if markdown:
-        print("| endpoint | load | requests/s | p50 ms | p99 ms | % of ceiling | CPU busy | errors |")
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print(
+            "| endpoint | load | requests/s | p50 ms | p99 ms | % of ceiling | CPU busy "
+            "| CPU ms/request: servers · PostgreSQL · generator | errors |"
+        )
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, load, figures in rows:
         cells = [
             name,
@@ -317,6 +380,7 @@ def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool)
             f"{figures.percentile(0.99):.1f}",
             f"{100 * figures.rate / ceiling:.0f}%",
             f"{100 * figures.cpu_busy:.0f}%",
+            " · ".join(f"{ms:.2f}" for ms in figures.cpu_ms),
             str(figures.errors),
         ]
         print("| " + " | ".join(cells) + " |" if markdown else "  ".join(f"{cell:>18}" for cell in cells))
