@@ -24,6 +24,8 @@ the conversation row, route, save state and the turn log, commit. Knowledge ques
 The load generator is one asyncio process on the same cores as the servers and PostgreSQL; on a small
 machine it is part of what is measured. Each row says where the CPU went: milliseconds of CPU per completed
 request in the server processes, in PostgreSQL's processes and in the generator (from /proc, Linux). Run counts are bounded by --seconds and --max-requests per phase.
+From one worker's row at saturation the run also prints the bound of this machine: cores / CPU per turn,
+the most any number of workers could carry while the generator and PostgreSQL share the same cores.
 """
 
 from __future__ import annotations
@@ -386,6 +388,23 @@ def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool)
         print("| " + " | ".join(cells) + " |" if markdown else "  ".join(f"{cell:>18}" for cell in cells))
 
 
+def machine_bound(one_worker: Figures) -> str:
+    """What any number of workers could carry here, from one worker's CPU accounting at saturation.
+
+    The load generator, PostgreSQL and the servers share this machine's cores, so no number of workers
+    can go past cores / (CPU per turn in all three). One worker at saturation serves its largest batches,
+    so its CPU per turn is the least a turn costs; more workers split the load into smaller batches."""
+    cores = os.cpu_count() or 1
+    per_turn_ms = sum(one_worker.cpu_ms)
+    bound = 1000 * cores / per_turn_ms
+    return (
+        f"bound on this machine: a turn costs {per_turn_ms:.2f} ms of CPU at one worker's saturation "
+        f"({' + '.join(f'{ms:.2f}' for ms in one_worker.cpu_ms)}: servers, PostgreSQL, load generator) "
+        f"and one worker already keeps {one_worker.cpu_busy:.0%} of {cores} cores busy, so no number of "
+        f"workers can pass {bound:.0f} turns/s = {bound / one_worker.rate:.2f}× one worker"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -428,6 +447,7 @@ def main() -> None:
         f"{os.cpu_count()} cores shared by the load generator, the servers and PostgreSQL; "
         f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run"
     )
+    print(machine_bound(runs[1][0]))
     for n, (_, paced) in runs.items():
         carried = [figures for figures in paced if meets(figures)]
         best = max((figures.offered or 0.0 for figures in carried), default=0.0)
