@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.core.messages import Inbound, Reply
 from bot.hotline import Hotline, build_hotline, load_services
-from bot.knowledge.faq import FaqError, load_faq, load_faq_file
+from bot.knowledge.faq import FaqError, entry_ids, load_faq, load_faq_file
 from bot.storage.models import KnowledgeGap
 
 # How a plain decline reads (the eval sets' rule for out-of-scope questions).
@@ -95,7 +95,8 @@ def gaps(hotline: Hotline, limit: int) -> list[tuple[str, int, str | None]]:
 def import_faq(path: Path, settings: Settings) -> str:
     """Validate a FAQ file against the whole knowledge base, then install it in data/faq/."""
     target = settings.data_dir / "faq" / path.name
-    replaced = {entry.id for entry in load_faq_file(target)} if target.exists() else set()
+    # The file it replaces links into other files: read its ids, its links are checked with the rest.
+    replaced = entry_ids(target) if target.exists() else set()
     existing = {entry.id for entry in load_faq(target.parent)} - replaced
     entries = load_faq_file(path, known_ids=existing)
     clashes = sorted({entry.id for entry in entries} & existing)

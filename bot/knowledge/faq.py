@@ -182,6 +182,11 @@ def load_faq_file(path: Path, known_ids: Collection[str] = ()) -> list[FaqEntry]
     return _check(parsed, known_ids=set(known_ids) - own)
 
 
+def entry_ids(path: Path) -> set[str]:
+    """The ids a topic file declares, read without checking its links into other files."""
+    return {entry.id for entry, _ in _parse_file(path)}
+
+
 def load_faq(directory: Path) -> list[FaqEntry]:
     """Every *.yaml file of the directory, in file-name order, validated together."""
     files = sorted(p for p in directory.glob("*.yaml") if p.is_file())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,31 @@ def test_the_repository_knowledge_base_is_valid() -> None:
     entries = load_faq(REPO / "data" / "faq")
     assert len(entries) >= 50
     assert len({e.id for e in entries}) == len(entries)
+
+
+def test_import_replaces_a_topic_file_of_the_repository_knowledge_base(tmp_path: Path) -> None:
+    """`hotline import faq` on a real topic file, whose entries link into other files."""
+    from bot.commands.faq import import_faq
+    from tests.conftest import make_settings
+
+    shutil.copytree(REPO / "data" / "faq", tmp_path / "data" / "faq")
+    settings = make_settings("sqlite://", data_dir=tmp_path / "data")
+    edited = tmp_path / "apply.yaml"
+    original = (REPO / "data" / "faq" / "apply.yaml").read_text(encoding="utf-8")
+    edited.write_text(
+        original.replace("phrasings:\n", "phrasings:\n      - 新加的一种问法\n", 1), encoding="utf-8"
+    )
+
+    message = import_faq(edited, settings)
+
+    installed = tmp_path / "data" / "faq" / "apply.yaml"
+    assert "已校验" in message and "新加的一种问法" in installed.read_text(encoding="utf-8")
+    assert len(load_faq(installed.parent)) == len(load_faq(REPO / "data" / "faq"))
+    # A link to an entry that exists nowhere is still refused, naming the file, line and field.
+    edited.write_text(
+        re.sub(r"related: \[[\w.-]+", "related: [nowhere.at-all", original, count=1), encoding="utf-8"
+    )
+    with pytest.raises(
+        FaqError, match=r"apply\.yaml:\d+: entries\[0\]\.related: 关联条目“nowhere\.at-all”不存在"
+    ):
+        import_faq(edited, settings)
