@@ -7,8 +7,9 @@ import re
 from bot.core.context import Context, Flow
 from bot.core.messages import Reply
 
-# Words that make a message about a court a request for its contact details.
-CONTACT_WORDS = re.compile(r"电话|号码|地址|在哪|怎么走|联系|值班|执行局|执行指挥中心|位置")
+# Words that make a message about a court a request for its contact details. "在哪个法院申请" asks
+# which court has jurisdiction, not where a court is: that is a question for the knowledge base.
+CONTACT_WORDS = re.compile(r"电话|号码|地址|在哪(?!一?[个家]法院)|怎么走|联系|值班|执行局|执行指挥中心|位置")
 COURT_WORDS = re.compile(r"法院|中院|高院")
 SHORT = 12  # characters: a message this short that names a court is about that court
 MAX_CHOICES = 8

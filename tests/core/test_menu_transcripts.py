@@ -104,3 +104,12 @@ def test_a_court_named_in_free_text_opens_its_card_and_a_sentence_about_法院_d
     user.say("菜单")
     text = user.say("晚上发现被执行人住在一家酒店里，想马上让法院去找他，该打哪个电话")
     assert user.meta["flow"] != "directory" and "上城区" not in text
+
+
+def test_asking_which_court_to_apply_to_is_a_legal_question_not_a_court_card(user: Transcript) -> None:
+    user.say("菜单")
+    user.say("判决是丽水法院判的，对方的厂在金华，我该在哪个法院申请执行")
+    assert user.meta["flow"] != "directory" and user.meta.get("faq_id") == "apply.court-judgment"
+    user.say("菜单")
+    assert "丽水市中级人民法院" in user.say("丽水中院在哪")
+    assert user.meta["flow"] == "directory"
