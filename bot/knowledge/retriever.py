@@ -362,13 +362,15 @@ class Retriever:
         Features most entries hold add little to tell entries apart: the rarer features choose the
         candidates, the common ones only complete their scores, and only the best few are reranked
         with rapidfuzz. Every sum adds the same terms in the same order as plain loops over the
-        features (the question's, in set order) and their postings (entries ascending) would, so
-        scores, ties and their order come out alike to the last bit."""
+        features (the question's, sorted) and their postings (entries ascending) would, so scores,
+        ties and their order come out alike to the last bit, in every process."""
         if not query.text:
             return []
         tuning, t, b = self._tuning, self._terms, self._bigrams
-        terms = [*map(t.records.get, query.terms, t.unknown)]  # in set order: it is the order of sums
-        bigrams = [*map(b.records.get, query.bigrams, b.unknown)]
+        # Sorted, not in set order: set order follows the process's hash seed, and the order of the
+        # features is the order of the sums and of ties, so two workers would rank alike only by chance.
+        terms = [*map(t.records.get, sorted(query.terms), t.unknown)]
+        bigrams = [*map(b.records.get, sorted(query.bigrams), b.unknown)]
         term_mass = sum(map(_IDF, terms))
         term_mass = term_mass + query.unknown * self._unseen_idf * tuning.unknown_weight or 1.0
         bigram_mass = sum(map(_IDF, bigrams)) or 1.0

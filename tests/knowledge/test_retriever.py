@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +230,40 @@ def test_question_file_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text('{"id": "1", "q": "问", "topic": "", "must_any": [], "kind": "faq"}\n\n{"id": 2}\n')
     with pytest.raises(ValueError, match=r"q\.jsonl:3"):
         load_questions(path)
+
+
+_RANK_EVERY_QUESTION = """
+import json, sys
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from bot.knowledge.evaluation import load_questions
+from bot.knowledge.service import Knowledge
+knowledge = Knowledge.from_directory(Path(sys.argv[1]))
+texts = [q.q for q in load_questions(Path(sys.argv[2]))]
+texts += [phrasing + "，怎么办" for entry in knowledge.entries for phrasing in entry.phrasings[:2]]
+results = []
+for text in texts:
+    consultation = knowledge.consult(text)
+    results.append([consultation.band, [(h.entry.id, h.score.hex()) for h in consultation.hits]])
+print(json.dumps(results))
+"""
+
+
+def test_every_worker_process_ranks_alike_whatever_its_hash_seed() -> None:
+    """Workers of one hotline must answer a question alike: no result may follow the set order of a
+    process (its hash seed), down to the last bit of a score."""
+    runs = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", _RANK_EVERY_QUESTION, str(REPO / "data/faq"), str(LABELLED)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    assert len(runs[0]) > 500
+    assert runs[0] == runs[1]
