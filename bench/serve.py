@@ -388,7 +388,7 @@ def report(rows: list[tuple[str, str, Figures]], ceiling: float, markdown: bool)
         print("| " + " | ".join(cells) + " |" if markdown else "  ".join(f"{cell:>18}" for cell in cells))
 
 
-def machine_bound(one_worker: Figures) -> str:
+def machine_bound(one_worker: Figures, ceiling: float) -> str:
     """What any number of workers could carry here, from one worker's CPU accounting at saturation.
 
     The load generator, PostgreSQL and the servers share this machine's cores, so no number of workers
@@ -401,7 +401,9 @@ def machine_bound(one_worker: Figures) -> str:
         f"bound on this machine: a turn costs {per_turn_ms:.2f} ms of CPU at one worker's saturation "
         f"({' + '.join(f'{ms:.2f}' for ms in one_worker.cpu_ms)}: servers, PostgreSQL, load generator) "
         f"and one worker already keeps {one_worker.cpu_busy:.0%} of {cores} cores busy, so no number of "
-        f"workers can pass {bound:.0f} turns/s = {bound / one_worker.rate:.2f}× one worker"
+        f"workers can pass {bound:.0f} turns/s = {bound / one_worker.rate:.2f}× one worker; "
+        f"{TARGET_SHARE:.0%} of the ceiling ({TARGET_SHARE * ceiling:.0f} turns/s) is "
+        f"{TARGET_SHARE * ceiling / bound:.0%} of that bound"
     )
 
 
@@ -447,7 +449,7 @@ def main() -> None:
         f"{os.cpu_count()} cores shared by the load generator, the servers and PostgreSQL; "
         f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the run"
     )
-    print(machine_bound(runs[1][0]))
+    print(machine_bound(runs[1][0], ceiling.rate))
     for n, (_, paced) in runs.items():
         carried = [figures for figures in paced if meets(figures)]
         best = max((figures.offered or 0.0 for figures in carried), default=0.0)
