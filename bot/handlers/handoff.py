@@ -16,8 +16,7 @@ from bot.handlers.case_query import verified_case
 from bot.handlers.ticket_form import said
 from bot.storage.models import Conversation, Ticket, Turn
 from bot.tickets import CLOSED, HANDOFF, SYSTEM
-from bot.tickets.config import policy_in
-from bot.tickets.intake import TicketDraft, create_ticket, open_ticket_of
+from bot.tickets.intake import TicketDraft, file_ticket, open_ticket_of
 from bot.tickets.thread import add_system_note, add_user_message
 
 NAME = "handoff"
@@ -50,9 +49,7 @@ def start(ctx: Context) -> Reply:
         attachments={"conversation": [_turn_record(turn) for turn in history]},
         first_author=SYSTEM,
     )
-    ticket = create_ticket(
-        ctx.session, draft, now=now, policy=policy_in(ctx.settings.data_dir), timezone=ctx.settings.timezone
-    )
+    ticket = file_ticket(ctx.session, draft, ctx.settings, now)
     _attach(ctx, ticket, now)
     return Reply((ctx.texts("tickets.handoff.started", number=ticket.number),)).explained(
         ticket=ticket.number

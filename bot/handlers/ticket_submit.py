@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.case_lookup.verification import as_utc
 from bot.core.context import Context
 from bot.core.messages import Reply
-from bot.tickets.config import policy_in
-from bot.tickets.intake import TicketDraft, create_ticket
+from bot.tickets.intake import TicketDraft, file_ticket
 
 PREVIEW = 300
 
@@ -61,9 +60,7 @@ def submit(ctx: Context) -> Reply:
         callback_consent=bool(state.get("consent")),
         attachments={"photos": list(state["photos"])} if state.get("photos") else {},
     )
-    ticket = create_ticket(
-        ctx.session, draft, now=now, policy=policy_in(ctx.settings.data_dir), timezone=ctx.settings.timezone
-    )
+    ticket = file_ticket(ctx.session, draft, ctx.settings, now)
     ctx.intent = ctx.intent or ctx.flow
     ctx.finish()
     parts = [

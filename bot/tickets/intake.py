@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.case_lookup.verification import as_utc
+from bot.config import Settings
 from bot.storage.models import Ticket, TicketMessage
 from bot.tickets import CLOSED, KINDS, OPEN, USER
-from bot.tickets.config import TicketPolicy
+from bot.tickets.config import TicketPolicy, policy_in
 from bot.tickets.numbering import allocate_number
 
 MAX_SUBJECT = 200
@@ -74,6 +75,13 @@ def create_ticket(
     session.add(ticket)
     session.flush()
     return ticket
+
+
+def file_ticket(session: Session, draft: TicketDraft, settings: Settings, now: datetime) -> Ticket:
+    """create_ticket under the court's configured due dates (data/tickets.yaml) and time zone."""
+    return create_ticket(
+        session, draft, now=now, policy=policy_in(settings.data_dir), timezone=settings.timezone
+    )
 
 
 def open_ticket_of(session: Session, channel: str, user_key: str, kind: str) -> Ticket | None:

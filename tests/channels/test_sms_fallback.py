@@ -12,8 +12,7 @@ from bot.core.push import enqueue
 from bot.notify.gateways import HttpGateway
 from bot.storage.db import Database
 from bot.storage.models import ChatPush, utcnow
-from bot.tickets.config import policy_in
-from bot.tickets.intake import TicketDraft, create_ticket
+from bot.tickets.intake import TicketDraft, file_ticket
 from tests.notify.gateway_server import FakeSmsGateway
 
 USER = "oAway00000000000000000000001"
@@ -22,12 +21,11 @@ USER = "oAway00000000000000000000001"
 @pytest.fixture
 def push(db: Database, settings: Settings) -> ChatPush:
     with db.transaction() as session:
-        ticket = create_ticket(
+        ticket = file_ticket(
             session,
             TicketDraft("complaint", "执行干警态度差", "wechat", USER, contact_phone="139 1234 5678"),
-            now=utcnow(),
-            policy=policy_in(settings.data_dir),
-            timezone=settings.timezone,
+            settings,
+            utcnow(),
         )
         enqueue(session, "wechat", USER, Reply(("您的投诉已有答复。",)), f"ticket:{ticket.number}")
     with db.transaction() as session:

@@ -25,8 +25,7 @@ from bot.core.context import Services
 from bot.core.messages import Reply
 from bot.core.push import enqueue
 from bot.storage.models import ChatPush, Conversation, Turn, utcnow
-from bot.tickets.config import policy_in
-from bot.tickets.intake import TicketDraft, create_ticket
+from bot.tickets.intake import TicketDraft, file_ticket
 from bot.tickets.thread import reply_to_user
 from bot.web.app import create_app
 from bot.web.runtime import HOTLINE
@@ -297,12 +296,11 @@ async def test_pushes_go_out_within_48_hours_and_by_sms_outside(
         )
         enqueue(session, "wechat", USER, Reply(("您的投诉已有答复。",), ("返回菜单",)), "test:near")
         # A complaint filed with a mobile, answered by staff after the window closed: the answer goes by SMS.
-        ticket = create_ticket(
+        ticket = file_ticket(
             session,
             TicketDraft("complaint", "执行干警态度差", "wechat", away, contact_phone="13912345678"),
-            now=utcnow(),
-            policy=policy_in(settings.data_dir),
-            timezone=settings.timezone,
+            settings,
+            utcnow(),
         )
         reply_to_user(session, ticket, "已核实，承办人将于本周内联系您。", None)
         number = ticket.number
