@@ -299,7 +299,7 @@ class Retriever:
     def __init__(
         self,
         entries: Sequence[FaqEntry],
-        canonical: Callable[[str], str],
+        canonical: _Canonical,
         finder: _TermFinder,
         terms: dict[str, _Feature],
         bigrams: dict[str, _Feature],
@@ -341,12 +341,7 @@ class Retriever:
 
     def analyze(self, text: str) -> Query:
         text = text[:MAX_QUERY_CHARS]
-        if isinstance(self._canonical, _Canonical):
-            canonical, pairs, bigrams = self._canonical.with_bigrams(text)
-        else:
-            canonical = self._canonical(text)
-            pairs = [*map(operator.add, canonical, canonical[1:])]
-            bigrams = set(pairs)
+        canonical, pairs, bigrams = self._canonical.with_bigrams(text)
         terms, unknown = self._finder(canonical, pairs)
         if len(canonical) < 2:
             bigrams = _bigrams(canonical)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.knowledge.faq import FaqEntry, load_faq
-from bot.knowledge.normalize import Lexicon, load_lexicon
+from bot.knowledge.normalize import Lexicon, WordFinder, load_lexicon
 from bot.knowledge.retriever import Hit, Query, Retriever
 
 Band = Literal["high", "middle", "low"]
@@ -42,33 +41,6 @@ class Consultation:
         return self.hits[0] if self.hits else None
 
 
-class _Finder:
-    """Which of a set of words occur in a text: a longer word is looked for only where its first
-    bigram occurs, so most words cost nothing but set intersections (~2 µs for the ~450 scope
-    words, where an `in` per word costs ~25 µs)."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self._singles = {w for w in words if len(w) == 1}  # a set: its intersection is one too
-        self._pairs = frozenset(w for w in words if len(w) == 2)
-        longer: dict[str, list[str]] = {}
-        for word in sorted({w for w in words if len(w) > 2}):
-            longer.setdefault(word[:2], []).append(word)
-        self._longer = {gram: tuple(ws) for gram, ws in longer.items()}
-        self._starts = frozenset(self._longer)
-
-    def __call__(self, text: str, bigrams: AbstractSet[str] | None = None) -> set[str]:
-        """The words in text; bigrams, if given, are the text's character bigrams (Query.bigrams)."""
-        if bigrams is None:
-            bigrams = set(map(operator.add, text, text[1:]))
-        found = self._singles.intersection(text)
-        found |= self._pairs & bigrams
-        for gram in self._starts & bigrams:
-            for word in self._longer[gram]:
-                if word in text:
-                    found.add(word)
-        return found
-
-
 @dataclass(frozen=True)
 class Scope:
     """Is a question about enforcement at all? Word lists of data/knowledge/scope.yaml, canonical form.
@@ -82,7 +54,7 @@ class Scope:
     out_of_scope: tuple[str, ...]
     other_senses: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Derived from the lists above for classify(); None: it checks word by word.
-    _finder: _Finder | None = field(init=False, repr=False, compare=False)
+    _finder: WordFinder | None = field(init=False, repr=False, compare=False)
     _out_of_scope: dict[str, int] = field(init=False, repr=False, compare=False)  # word → list order
     _long_words: dict[str, int] = field(init=False, repr=False, compare=False)  # one-word items > 2 chars
     _items_by_part: dict[str, list[tuple[str, ...]]] = field(init=False, repr=False, compare=False)
@@ -111,7 +83,7 @@ class Scope:
         for item in self.in_domain:
             for part in dict.fromkeys(item):
                 by_part.setdefault(part, []).append(item)
-        object.__setattr__(self, "_finder", _Finder(words) if exact else None)
+        object.__setattr__(self, "_finder", WordFinder(words) if exact else None)
         object.__setattr__(
             self, "_out_of_scope", {w: i for i, w in reversed([*enumerate(self.out_of_scope)])}
         )
