@@ -53,7 +53,9 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+    )
 
     # pysqlite's own transaction handling defers BEGIN; we take the write lock at the start of every
     # transaction (BEGIN IMMEDIATE) so two processes can never interleave one conversation's turn.
@@ -75,11 +77,15 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def create_engine_for(url: str, pool_size: int = 10) -> Engine:
+    """Errors never quote a statement's parameters (hide_parameters): they are logged, and a parameter
+    may be a typed password, an ID number or a phone."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _alembic_config(connection: Any) -> Config:

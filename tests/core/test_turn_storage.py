@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.core.messages import Inbound
 from bot.hotline import Hotline, build_hotline
@@ -138,3 +139,16 @@ def test_a_message_id_never_returns_another_users_reply(hotline: Hotline) -> Non
     theirs = hotline.dialogue.handle(Inbound("web", "mallory", "你好", message_id="42"))
     assert theirs.text != mine.text
     assert "12368" in theirs.text  # mallory got the welcome, not alice's reply
+
+
+def test_a_failed_statement_never_carries_its_parameters_into_the_error(database_url: str) -> None:
+    """Errors are logged; a statement's parameters may hold a typed password or an ID number."""
+    db = open_database(database_url)
+    secret = "110101199003071234"
+    try:
+        with pytest.raises(DBAPIError) as caught, db.transaction() as session:
+            session.execute(text("SELECT :x"), {"x": (secret, object())})  # no driver binds this
+    finally:
+        db.dispose()
+    assert secret not in str(caught.value)
+    assert "hidden" in str(caught.value)
