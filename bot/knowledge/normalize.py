@@ -84,6 +84,11 @@ class Rewriter:
             return text
         return self._pattern.sub(lambda match: self._mapping[match.group()], text)
 
+    @property
+    def changing(self) -> frozenset[str]:
+        """The keys that change a text (the others are standard words standing for themselves)."""
+        return self._changing
+
     def may_change(self, text: str, bigrams: AbstractSet[str]) -> bool:
         """Does a key that changes something occur in text (bigrams: the text's character bigrams)?
         If not, the text is returned as it is; this costs a few set intersections instead of a scan."""

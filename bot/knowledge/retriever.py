@@ -13,7 +13,7 @@ about something else scores low even when it shares 法院 or 公司 with the kn
 
 from __future__ import annotations
 
-import itertools
+import functools
 import logging
 import math
 import operator
@@ -28,7 +28,12 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.faq import FaqEntry
-from bot.knowledge.normalize import Lexicon, Normalizer, Rewriter
+
+try:  # the compiled twins of the hot loops, built at install where a C compiler is found
+    from bot.knowledge import _speedups
+except ImportError:  # not built: the pure-Python code below gives the same results, slower
+    _speedups = None  # type: ignore[assignment]
+from bot.knowledge.normalize import Lexicon, Normalizer, Rewriter, WordFinder
 
 # Particles and question framing: they say how people ask, not what about.
 _STOPWORD_TEXT = (
@@ -108,6 +113,13 @@ class _TermFinder:
             pair: (tuple(sorted(longer.get(pair, ()), reverse=True)), self._words.get(pair))
             for pair in longer.keys() | {w for w in self._words if len(w) == 2}
         }
+
+    @property
+    def tables(
+        self,
+    ) -> tuple[dict[str, bool], dict[str, bool], dict[str, tuple[tuple[int, ...], bool | None]]]:
+        """(words, one-character words, records of the first two characters), for the compiled twin."""
+        return self._words, self._singles, self._pairs
 
     def __call__(self, text: str, pairs: list[str] | None = None) -> tuple[set[str], int]:
         """pairs, if given, are the text's character pairs in order (text[i:i+2] for each i)."""
@@ -190,6 +202,8 @@ class _Canonical:
     def __init__(self, lexicon: Lexicon) -> None:
         self._normalizer = normalizer = Normalizer(lexicon.typos)
         self._synonyms = Rewriter({normalizer(k): normalizer(v) for k, v in lexicon.synonyms.items()})
+        # Either rewriter's changing words: most questions hold none, and one look tells.
+        self._rewritable = WordFinder(normalizer.typos.changing | self._synonyms.changing)
 
     def __call__(self, text: str) -> str:
         return self._synonyms(self._normalizer(text))
@@ -200,6 +214,8 @@ class _Canonical:
         text = self._normalizer.base(text)
         pairs = [*map(operator.add, text, text[1:])]
         bigrams = set(pairs)
+        if not self._rewritable(text, bigrams):
+            return text, pairs, bigrams
         for rewriter in (self._normalizer.typos, self._synonyms):
             if rewriter.may_change(text, bigrams) and (rewritten := rewriter(text)) != text:
                 text = rewritten
@@ -265,7 +281,6 @@ def _idf(n_docs: int, df: float) -> float:
 # features of a question join into one array with a single bytes.join (~50× cheaper per feature
 # than numpy.concatenate of one small array per feature).
 _POSTING = np.dtype([("entry", np.intp), ("weight", np.float64)])
-_NO_POSTINGS = itertools.repeat(b"")
 
 
 class _Kind:
@@ -274,7 +289,7 @@ class _Kind:
     bincount); if it is common, its weight for every entry (0.0 where it has none) as a list, and
     its packed postings (used when a question has no rare feature at all)."""
 
-    def __init__(self, index: dict[str, _Feature], unseen: float, n_entries: int) -> None:
+    def __init__(self, index: dict[str, _Feature], n_entries: int) -> None:
         self.records: dict[str, tuple[float, bytes, list[float] | None, bytes]] = {}
         for feature, f in index.items():
             # In the order the postings were added (entries ascending), as the dict loops added them.
@@ -286,11 +301,15 @@ class _Kind:
                 self.records[feature] = (f.idf, b"", row, packed)
             else:
                 self.records[feature] = (f.idf, packed, None, b"")
-        self.unknown = itertools.repeat((unseen, b"", None, b""))  # a feature no entry holds
         self.positive = all(w > 0.0 for f in index.values() for w in f.postings.values())
 
 
 _IDF, _RARE, _DENSE, _COMMON = (operator.itemgetter(i) for i in range(4))
+
+
+def _total(values: Iterable[float]) -> float:
+    """Left to right, as the compiled twin adds (sum() compensates rounding since Python 3.12)."""
+    return functools.reduce(operator.add, values, 0.0)
 
 
 class Retriever:
@@ -305,22 +324,38 @@ class Retriever:
         bigrams: dict[str, _Feature],
         questions: Sequence[tuple[str, ...]],
         tuning: Tuning,
+        compiled: bool = True,
     ) -> None:
         self.entries = tuple(entries)
         self._canonical = canonical
-        self._finder = finder
         self._questions = tuple(questions)
         self._tuning = tuning
         self._unseen_idf = _idf(len(entries), 0)
-        self._terms = _Kind(terms, self._unseen_idf, len(self.entries))
-        self._bigrams = _Kind(bigrams, self._unseen_idf, len(self.entries))
+        self._terms = _Kind(terms, len(self.entries))
+        self._bigrams = _Kind(bigrams, len(self.entries))
         # Weights are positive (unless tuned otherwise), so an entry was scored iff its score is > 0.
         self._positive = self._terms.positive and self._bigrams.positive
+        # The compiled twins of the finder and of _rank(), where the module was built (same results).
+        self._find: Callable[[str, list[str]], tuple[set[str], int]] = finder
+        self._rank: Callable[[Query, int], list[tuple[float, int]]] = self._rank_here
+        self.compiled = compiled and _speedups is not None
+        if self.compiled:
+            self._find = _speedups.TermFinder(*finder.tables)
+            ranker = _speedups.Ranker(terms, bigrams, self._questions, tuning, self._unseen_idf)
+            self._rank = lambda query, k: ranker.rank(
+                query.text, query.terms, query.bigrams, query.unknown, k
+            )
 
     @classmethod
     def build(
-        cls, entries: Sequence[FaqEntry], lexicon: Lexicon | None = None, tuning: Tuning | None = None
+        cls,
+        entries: Sequence[FaqEntry],
+        lexicon: Lexicon | None = None,
+        tuning: Tuning | None = None,
+        *,
+        compiled: bool = True,
     ) -> Retriever:
+        """compiled=False runs the pure-Python path even where the compiled one was built."""
         lexicon = lexicon or Lexicon()
         tuning = tuning or Tuning()
         canonical = _Canonical(lexicon)
@@ -333,7 +368,7 @@ class Retriever:
         a_bigrams = [Counter(_bigrams(text)) for text in answers]
         terms = _index(q_terms, a_terms, tuning, (tuning.w_bm25, tuning.w_cover), tuning.single_weight)
         bigrams = _index(q_bigrams, a_bigrams, tuning, (0.0, tuning.w_bigram))
-        return cls(entries, canonical, finder, terms, bigrams, questions, tuning)
+        return cls(entries, canonical, finder, terms, bigrams, questions, tuning, compiled)
 
     def canonical(self, text: str) -> str:
         """The text as the index compares it: normalised, typos fixed, colloquial words made standard."""
@@ -342,7 +377,7 @@ class Retriever:
     def analyze(self, text: str) -> Query:
         text = text[:MAX_QUERY_CHARS]
         canonical, pairs, bigrams = self._canonical.with_bigrams(text)
-        terms, unknown = self._finder(canonical, pairs)
+        terms, unknown = self._find(canonical, pairs)
         if len(canonical) < 2:
             bigrams = _bigrams(canonical)
         return Query(canonical, frozenset(terms), unknown, frozenset(bigrams))
@@ -351,6 +386,10 @@ class Retriever:
         return self.rank(self.analyze(text), k)
 
     def rank(self, query: Query, k: int = 3) -> list[Hit]:
+        entries = self.entries
+        return [Hit(entries[i], score if score < 1.0 else 1.0) for score, i in self._rank(query, k)]
+
+    def _rank_here(self, query: Query, k: int) -> list[tuple[float, int]]:
         """Calibrated score = w_bm25 · BM25 / its maximum for this query + w_cover · share of the query's
         word idf the entry holds + w_bigram · share of its bigram idf + w_fuzz · best fuzzy ratio.
 
@@ -362,13 +401,15 @@ class Retriever:
         if not query.text:
             return []
         tuning, t, b = self._tuning, self._terms, self._bigrams
-        # Sorted, not in set order: set order follows the process's hash seed, and the order of the
-        # features is the order of the sums and of ties, so two workers would rank alike only by chance.
-        terms = [*map(t.records.get, sorted(query.terms), t.unknown)]
-        bigrams = [*map(b.records.get, sorted(query.bigrams), b.unknown)]
-        term_mass = sum(map(_IDF, terms))
-        term_mass = term_mass + query.unknown * self._unseen_idf * tuning.unknown_weight or 1.0
-        bigram_mass = sum(map(_IDF, bigrams)) or 1.0
+        # The features the index knows, sorted: set order follows the process's hash seed, and the
+        # order of the features is the order of the sums and of ties, so two workers would rank alike
+        # only by chance. Each unknown one adds an unseen feature's idf to its kind's mass, after them.
+        terms = [*filter(None, map(t.records.get, sorted(query.terms)))]
+        bigrams = [*filter(None, map(b.records.get, sorted(query.bigrams)))]
+        unseen = self._unseen_idf
+        term_mass = _total(map(_IDF, terms)) + (len(query.terms) - len(terms)) * unseen
+        term_mass = term_mass + query.unknown * unseen * tuning.unknown_weight or 1.0
+        bigram_mass = _total(map(_IDF, bigrams)) + (len(query.bigrams) - len(bigrams)) * unseen or 1.0
         m_terms, m_bigrams = 1.0 / term_mass, 1.0 / bigram_mass
         rare_terms = b"".join(map(_RARE, terms))
         rare = rare_terms + b"".join(map(_RARE, bigrams))
@@ -416,8 +457,7 @@ class Retriever:
                 break
             reranked.append((score + w_fuzz * (extract(text, questions[i], scorer=ratio) or _NO_MATCH)[1], i))
         reranked.sort(reverse=True)
-        entries = self.entries
-        return [Hit(entries[i], score if score < 1.0 else 1.0) for score, i in reranked[:k]]
+        return reranked[:k]
 
     def _candidates(
         self, scores: NDArray[np.float64], postings: NDArray[np.void], n: int

@@ -60,9 +60,10 @@ class Scope:
     _items_by_part: dict[str, list[tuple[str, ...]]] = field(init=False, repr=False, compare=False)
     _shared: frozenset[str] = field(init=False, repr=False, compare=False)
     _senses: tuple[tuple[str, frozenset[str]], ...] = field(init=False, repr=False, compare=False)
+    _senses_of: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)  # word → indices
     # Every word the three steps look for, to intersect the words present with (sets, not dicts:
     # set & set walks the smaller one).
-    _keys: tuple[frozenset[str], frozenset[str], frozenset[str]] = field(
+    _keys: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] = field(
         init=False, repr=False, compare=False
     )
 
@@ -91,7 +92,16 @@ class Scope:
         object.__setattr__(self, "_items_by_part", by_part)
         object.__setattr__(self, "_shared", frozenset(self.shared))
         object.__setattr__(self, "_senses", tuple((w, frozenset(c)) for w, c in self.other_senses))
-        keys = (frozenset(self._out_of_scope), frozenset(self._long_words), frozenset(by_part))
+        senses_of: dict[str, tuple[int, ...]] = {}
+        for i, (word, _) in enumerate(self.other_senses):
+            senses_of[word] = (*senses_of.get(word, ()), i)
+        object.__setattr__(self, "_senses_of", senses_of)
+        keys = (
+            frozenset(self._out_of_scope),
+            frozenset(self._long_words),
+            frozenset(by_part),
+            frozenset(senses_of),
+        )
         object.__setattr__(self, "_keys", keys)
 
     @classmethod
@@ -126,13 +136,14 @@ class Scope:
             return "neither", False
         other = False
         original = text
-        out_of_scope, long_words, parts = self._keys
+        out_of_scope, long_words, parts, sense_words = self._keys
         if out_of_scope_present := present & out_of_scope:
             for word in sorted(out_of_scope_present, key=self._out_of_scope.__getitem__):
                 if word in text:
                     other = True
                     text = text.replace(word, " ")
-        if senses := [(word, contexts) for word, contexts in self._senses if word in present]:
+        if with_senses := present & sense_words:  # in the order of the list, as the plain steps go
+            senses = [self._senses[i] for i in sorted(i for w in with_senses for i in self._senses_of[w])]
             # A topic word inside an enforcement term (程序 in 终结本次执行程序) is not that topic; a
             # word of another matter is (离婚 beside 转移财产), so topics are read from the whole text.
             topics = original
