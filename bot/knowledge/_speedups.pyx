@@ -187,8 +187,7 @@ cdef struct Kind:
     Py_ssize_t* start  # postings of feature f: start[f] .. start[f + 1]
     Py_ssize_t* entry
     double* weight
-    double* row  # common feature f: its weight for every entry at row[dense[f]]; rare: dense[f] = -1
-    Py_ssize_t* dense
+    bint* common  # held by so many entries that it only completes the scores of chosen candidates
 
 
 cdef struct Scored:
@@ -221,8 +220,8 @@ cdef class Ranker:
     def __init__(self, terms: dict, bigrams: dict, questions: tuple, tuning: object, unseen: float) -> None:
         cdef Py_ssize_t i, j
         self._entries = len(questions)
-        self._term_ids = _kind(&self._terms, terms, self._entries)
-        self._bigram_ids = _kind(&self._bigrams, bigrams, self._entries)
+        self._term_ids = _kind(&self._terms, terms)
+        self._bigram_ids = _kind(&self._bigrams, bigrams)
         self._unseen = unseen
         self._unknown_weight = tuning.unknown_weight
         self._w_fuzz = tuning.w_fuzz / 100.0
@@ -303,12 +302,12 @@ cdef class Ranker:
             return []
         n = _choose(self._scored, scored, self._scores, max(k, self._candidates))
         if rare:  # the common features complete the candidates' scores
+            for i in range(self._entries):  # from now on: where each candidate is, or -1
+                self._seen_at[i] = -1
             for x in range(n):
-                i = self._scored[x].entry
-                score = self._scored[x].score
-                score = _complete(&self._terms, term_ids, t, i, m_terms, score)
-                score = _complete(&self._bigrams, bigram_ids, b, i, m_bigrams, score)
-                self._scored[x].score = score
+                self._seen_at[self._scored[x].entry] = x
+            _complete(&self._terms, term_ids, t, m_terms, self._seen_at, self._scored)
+            _complete(&self._bigrams, bigram_ids, b, m_bigrams, self._seen_at, self._scored)
         _sort(self._scored, n)  # (score, entry), highest first
         # The fuzzy rerank, as Retriever.rank does it. A question that synonyms made longer than a
         # pattern holds (a rare few hundred characters) is compared by rapidfuzz itself.
@@ -340,7 +339,7 @@ cdef class Ranker:
         cdef Py_ssize_t x, p, f, e
         for x in range(count):
             f = ids[x]
-            if rare and kind.dense[f] >= 0:
+            if rare and kind.common[f]:
                 continue
             for p in range(kind.start[f], kind.start[f + 1]):
                 e = kind.entry[p]
@@ -378,46 +377,36 @@ cdef inline double _ceiling(Py_ssize_t m, Py_ssize_t n) noexcept:
     return (1.0 - <double> (lensum - 2 * min(m, n)) / <double> lensum) * 100.0
 
 
-cdef dict _kind(Kind* kind, dict index, Py_ssize_t n_entries):
+cdef dict _kind(Kind* kind, dict index):
     """Fills kind from feature → _Feature; returns feature → number (in sorted order of the text)."""
-    cdef Py_ssize_t f, p = 0, rows = 0, postings = 0, i
+    cdef Py_ssize_t f, p = 0
     features = sorted(index)
     kind.n = len(features)
-    for feature in features:
-        postings += len(index[feature].postings)
-        rows += index[feature].common
+    postings = sum(len(index[feature].postings) for feature in features)
     kind.idf = <double*> _alloc(kind.n * sizeof(double))
+    kind.common = <bint*> _alloc(kind.n * sizeof(bint))
     kind.start = <Py_ssize_t*> _alloc((kind.n + 1) * sizeof(Py_ssize_t))
     kind.entry = <Py_ssize_t*> _alloc(postings * sizeof(Py_ssize_t))
     kind.weight = <double*> _alloc(postings * sizeof(double))
-    kind.dense = <Py_ssize_t*> _alloc(kind.n * sizeof(Py_ssize_t))
-    kind.row = <double*> _alloc(rows * n_entries * sizeof(double))
-    rows = 0
     for f, feature in enumerate(features):
         record = index[feature]
         kind.idf[f] = record.idf
+        kind.common[f] = record.common
         kind.start[f] = p
         for i, weight in record.postings.items():  # entries ascending, as they were added
             kind.entry[p] = i
             kind.weight[p] = weight
             p += 1
-        kind.dense[f] = -1
-        if record.common:
-            kind.dense[f] = rows * n_entries
-            for i in range(n_entries):
-                kind.row[rows * n_entries + i] = record.postings.get(i, 0.0)
-            rows += 1
     kind.start[kind.n] = p
     return {feature: f for f, feature in enumerate(features)}
 
 
 cdef void _free_kind(Kind* kind) noexcept:
     PyMem_Free(kind.idf)
+    PyMem_Free(kind.common)
     PyMem_Free(kind.start)
     PyMem_Free(kind.entry)
     PyMem_Free(kind.weight)
-    PyMem_Free(kind.dense)
-    PyMem_Free(kind.row)
 
 
 cdef Py_ssize_t _known(dict ids, frozenset features, Py_ssize_t* out) except -1:
@@ -447,20 +436,24 @@ cdef inline double _mass(Kind* kind, Py_ssize_t* ids, Py_ssize_t count) noexcept
 cdef inline bint _has_rare(Kind* kind, Py_ssize_t* ids, Py_ssize_t count) noexcept:
     cdef Py_ssize_t x
     for x in range(count):
-        if kind.dense[ids[x]] < 0:
+        if not kind.common[ids[x]]:
             return True
     return False
 
 
-cdef inline double _complete(
-    Kind* kind, Py_ssize_t* ids, Py_ssize_t count, Py_ssize_t entry, double m, double score
+cdef inline void _complete(
+    Kind* kind, Py_ssize_t* ids, Py_ssize_t count, double m, Py_ssize_t* at, Scored* scored
 ) noexcept:
-    cdef Py_ssize_t x, f
+    """Adds the common features' weights times m to the candidates' scores, feature by feature
+    (a candidate at scored[x] has at[entry] == x, others -1): each score gets the same additions in the
+    same order as the completion in rank(), less the zeros of the entries without the feature."""
+    cdef Py_ssize_t x, p, f
     for x in range(count):
         f = ids[x]
-        if kind.dense[f] >= 0:
-            score += kind.row[kind.dense[f] + entry] * m
-    return score
+        if kind.common[f]:
+            for p in range(kind.start[f], kind.start[f + 1]):
+                if at[kind.entry[p]] >= 0:
+                    scored[at[kind.entry[p]]].score += kind.weight[p] * m
 
 
 cdef Py_ssize_t _choose(Scored* scored, Py_ssize_t count, double* scores, Py_ssize_t n) noexcept:

@@ -331,20 +331,22 @@ class Retriever:
         self._questions = tuple(questions)
         self._tuning = tuning
         self._unseen_idf = _idf(len(entries), 0)
-        self._terms = _Kind(terms, len(self.entries))
-        self._bigrams = _Kind(bigrams, len(self.entries))
-        # Weights are positive (unless tuned otherwise), so an entry was scored iff its score is > 0.
-        self._positive = self._terms.positive and self._bigrams.positive
-        # The compiled twins of the finder and of _rank(), where the module was built (same results).
+        # The compiled twins of the finder and of _rank_here(), where the module was built: the same
+        # results from C arrays, so the index is kept only in the form the path in use reads.
+        self.compiled = compiled and _speedups is not None
         self._find: Callable[[str, list[str]], tuple[set[str], int]] = finder
         self._rank: Callable[[Query, int], list[tuple[float, int]]] = self._rank_here
-        self.compiled = compiled and _speedups is not None
         if self.compiled:
             self._find = _speedups.TermFinder(*finder.tables)
             ranker = _speedups.Ranker(terms, bigrams, self._questions, tuning, self._unseen_idf)
             self._rank = lambda query, k: ranker.rank(
                 query.text, query.terms, query.bigrams, query.unknown, k
             )
+        else:
+            self._terms = _Kind(terms, len(self.entries))
+            self._bigrams = _Kind(bigrams, len(self.entries))
+            # Weights are positive (unless tuned otherwise): an entry was scored iff its score is > 0.
+            self._positive = self._terms.positive and self._bigrams.positive
 
     @classmethod
     def build(
