@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -212,9 +213,10 @@ class Knowledge:
         source: Path,
         lexicon_dir: Path,
         bands: Bands | None = None,
+        compiled: bool = True,
     ) -> None:
         self.entries = tuple(entries)
-        self.retriever = Retriever.build(entries, lexicon)
+        self.retriever = Retriever.build(entries, lexicon, compiled=compiled)
         self.scope = Scope.from_lexicon(lexicon, self.retriever.canonical)
         self.bands = bands or Bands()
         self._by_id = {entry.id: entry for entry in entries}
@@ -223,12 +225,15 @@ class Knowledge:
 
     @classmethod
     def from_directory(
-        cls, path: Path, lexicon_dir: Path | None = None, bands: Bands | None = None
+        cls, path: Path, lexicon_dir: Path | None = None, bands: Bands | None = None, compiled: bool = True
     ) -> Knowledge:
-        """data/faq/*.yaml with the lexicon of data/knowledge/ (by default the sibling directory)."""
+        """data/faq/*.yaml with the lexicon of data/knowledge/ (by default the sibling directory);
+        compiled=False runs the pure-Python retriever even where the compiled one was built."""
         lexicon_dir = lexicon_dir if lexicon_dir is not None else path.parent / "knowledge"
         lexicon = load_lexicon(lexicon_dir)
-        return cls(load_faq(path), lexicon, source=path, lexicon_dir=lexicon_dir, bands=bands)
+        return cls(
+            load_faq(path), lexicon, source=path, lexicon_dir=lexicon_dir, bands=bands, compiled=compiled
+        )
 
     def reload(self) -> Knowledge:
         """A new instance from the same directories; the caller swaps it in (the old one keeps serving)."""
@@ -239,5 +244,46 @@ class Knowledge:
 
     def consult(self, text: str, k: int = 3) -> Consultation:
         query = self.retriever.analyze(text)
+        consultation = self._consult(query, k)
+        if consultation.band == "high" or len(text) < STORY_CHARS:
+            return consultation
+        # A story told around the question: when the whole is about enforcement, the passage around
+        # the question that matches best may answer it.
+        if self.scope.classify(query.text, query.bigrams)[0] != "enforcement":
+            return consultation
+        for passage in passages(text):
+            candidate = self._consult(self.retriever.analyze(passage), k)
+            if _rank(candidate) > _rank(consultation):
+                consultation = candidate
+        return consultation
+
+    def _consult(self, query: Query, k: int) -> Consultation:
         hits = self.retriever.rank(query, k)
         return Consultation(band_for(query, hits, self.scope, self.bands), hits)
+
+
+# A question at least this long may be a story told around the question (measured on the blind sets:
+# 25 to 60 characters answer alike).
+STORY_CHARS = 40
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")  # with the mark that ends it
+_ASKS = re.compile(r"[？?吗呢啥咋几哪]|怎么|什么|多少|多久|能不能|可不可以|是不是|有没有|如何|为什么")
+_BAND_ORDER: dict[Band, int] = {"low": 0, "middle": 1, "high": 2}
+
+
+def passages(text: str, longest: int = 3) -> list[str]:
+    """The runs of one to `longest` consecutive sentences that hold the question: the last sentence
+    that asks (？, 吗, 怎么, 哪 …), or else the last one. None for a single sentence."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    if len(sentences) < 2:
+        return []
+    asking = [i for i, sentence in enumerate(sentences) if _ASKS.search(sentence)]
+    question = asking[-1] if asking else len(sentences) - 1
+    return [
+        "".join(sentences[start : start + size])
+        for size in range(1, longest + 1)
+        for start in range(max(0, question - size + 1), min(question, len(sentences) - size) + 1)
+    ]
+
+
+def _rank(consultation: Consultation) -> tuple[int, float]:
+    return _BAND_ORDER[consultation.band], consultation.top.score if consultation.top else 0.0

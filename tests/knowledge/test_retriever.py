@@ -267,3 +267,36 @@ def test_every_worker_process_ranks_alike_whatever_its_hash_seed() -> None:
         runs.append(json.loads(done.stdout))
     assert len(runs[0]) > 500
     assert runs[0] == runs[1]
+
+
+def test_passages_hold_the_question_sentence() -> None:
+    from bot.knowledge.service import passages
+
+    assert passages("甲。乙？丙。丁") == ["乙？", "甲。乙？", "乙？丙。", "甲。乙？丙。", "乙？丙。丁"]
+    assert passages("甲。乙。丙") == ["丙", "乙。丙", "甲。乙。丙"]  # no sentence asks: the last one
+    assert passages("就一句话吗？") == []
+
+
+STORY = (
+    "我是开小超市的，前年给隔壁老王供了一年的烟酒，他欠我八万多一直拖着。去年起诉他，法院判了他还钱。"
+    "可判决生效都半年了，他一分没给，人还天天在麻将馆打牌。我听说可以让法院强制他还。到底要带些什么材料去申请？"
+)
+
+
+def test_a_story_is_answered_from_the_passage_that_asks(knowledge: Knowledge) -> None:
+    whole = knowledge._consult(knowledge.retriever.analyze(STORY), 3)
+    assert whole.band != "high"  # the story drowns the question
+    consultation = knowledge.consult(STORY)
+    assert consultation.band == "high"
+    assert consultation.hits[0].entry.id.startswith("apply.materials")
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "我跟老公结婚十年了，最近感情不好。他天天喝酒打牌，还动手打过我两次。我想带着孩子离开他。离婚的话孩子抚养权能判给我吗？",
+        "我在一家厂里上班，干了三年。上个月老板突然说厂子不行了，让我们都回家。工资还欠着两个月没发。我该去劳动仲裁还是直接去法院起诉？",
+    ],
+)
+def test_a_story_about_another_matter_stays_declined(knowledge: Knowledge, story: str) -> None:
+    assert knowledge.consult(story).band == "low"
