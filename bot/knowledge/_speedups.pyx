@@ -196,6 +196,39 @@ cdef struct Scored:
     Py_ssize_t seen  # when the entry was first scored
 
 
+cdef struct Scratch:
+    # What one question's ranking writes: scores, when each entry was first scored (later: where
+    # each candidate is), the scored entries, the question's fuzzy pattern.
+    double* scores
+    Py_ssize_t* seen_at
+    Scored* scored
+    Pattern* pattern
+
+
+cdef Scratch* _new_scratch(Py_ssize_t entries) except NULL:
+    cdef Scratch* scratch = <Scratch*> _alloc(sizeof(Scratch))
+    memset(scratch, 0, sizeof(Scratch))
+    try:
+        scratch.scores = <double*> _alloc(entries * sizeof(double))
+        scratch.seen_at = <Py_ssize_t*> _alloc(entries * sizeof(Py_ssize_t))
+        scratch.scored = <Scored*> _alloc(entries * sizeof(Scored))
+        scratch.pattern = <Pattern*> _alloc(sizeof(Pattern))
+        pattern_init(scratch.pattern)
+    except MemoryError:
+        _free_scratch(scratch)
+        raise
+    return scratch
+
+
+cdef void _free_scratch(Scratch* scratch) noexcept:
+    if scratch is not NULL:
+        PyMem_Free(scratch.scores)
+        PyMem_Free(scratch.seen_at)
+        PyMem_Free(scratch.scored)
+        PyMem_Free(scratch.pattern)
+        PyMem_Free(scratch)
+
+
 cdef class Ranker:
     """Retriever.rank over C arrays: built from the same index (feature → _Feature) and tuning."""
 
@@ -210,11 +243,9 @@ cdef class Ranker:
     cdef Py_ssize_t* _length
     cdef Py_ssize_t* _first
     cdef Py_ssize_t _phrasings
-    # Per question, reused: scores, the order entries were first scored in, features found
-    cdef double* _scores
-    cdef Py_ssize_t* _seen_at
-    cdef Scored* _scored
-    cdef Pattern _pattern
+    # One question's scratch space, kept for the next: a thread takes it (or, if another thread
+    # holds it, makes its own) and puts it back, each step atomic under the GIL.
+    cdef Scratch* _spare
     cdef tuple _questions
 
     def __init__(self, terms: dict, bigrams: dict, questions: tuple, tuning: object, unseen: float) -> None:
@@ -244,9 +275,7 @@ cdef class Ranker:
                 j += 1
                 self._phrasings = j
         self._first[self._entries] = j
-        self._scores = <double*> _alloc(self._entries * sizeof(double))
-        self._seen_at = <Py_ssize_t*> _alloc(self._entries * sizeof(Py_ssize_t))
-        self._scored = <Scored*> _alloc(self._entries * sizeof(Scored))
+        self._spare = _new_scratch(self._entries)
 
     def __dealloc__(self) -> None:
         cdef Py_ssize_t j
@@ -256,9 +285,7 @@ cdef class Ranker:
         PyMem_Free(self._phrasing)
         PyMem_Free(self._length)
         PyMem_Free(self._first)
-        PyMem_Free(self._scores)
-        PyMem_Free(self._seen_at)
-        PyMem_Free(self._scored)
+        _free_scratch(self._spare)
         _free_kind(&self._terms)
         _free_kind(&self._bigrams)
 
@@ -266,14 +293,22 @@ cdef class Ranker:
         """Retriever.rank: [(score, entry number)], best first, scores not yet capped at 1."""
         cdef Py_ssize_t n_terms = len(terms), n_bigrams = len(bigrams)
         cdef Py_ssize_t* ids = <Py_ssize_t*> _alloc((n_terms + n_bigrams) * sizeof(Py_ssize_t))
+        cdef Scratch* scratch = self._spare
+        self._spare = NULL
         try:
-            return self._rank(text, terms, bigrams, unknown, k, ids, ids + n_terms)
+            if scratch is NULL:
+                scratch = _new_scratch(self._entries)
+            return self._rank(text, terms, bigrams, unknown, k, ids, ids + n_terms, scratch)
         finally:
             PyMem_Free(ids)
+            if self._spare is NULL:
+                self._spare = scratch
+            else:
+                _free_scratch(scratch)
 
     cdef list _rank(
         self, str text, frozenset terms, frozenset bigrams, Py_ssize_t unknown, Py_ssize_t k,
-        Py_ssize_t* term_ids, Py_ssize_t* bigram_ids,
+        Py_ssize_t* term_ids, Py_ssize_t* bigram_ids, Scratch* scratch,
     ):
         cdef Py_ssize_t t = _known(self._term_ids, terms, term_ids)
         cdef Py_ssize_t b = _known(self._bigram_ids, bigrams, bigram_ids)
@@ -292,47 +327,48 @@ cdef class Ranker:
             bigram_mass = 1.0
         m_terms, m_bigrams = 1.0 / term_mass, 1.0 / bigram_mass
         for i in range(self._entries):
-            self._scores[i] = 0.0
-            self._seen_at[i] = -1
+            scratch.scores[i] = 0.0
+            scratch.seen_at[i] = -1
         # The rare features choose the candidates; only when there is none, the common ones do.
         rare = _has_rare(&self._terms, term_ids, t) or _has_rare(&self._bigrams, bigram_ids, b)
-        scored = self._add(&self._terms, term_ids, t, m_terms, rare, scored)
-        scored = self._add(&self._bigrams, bigram_ids, b, m_bigrams, rare, scored)
+        scored = self._add(&self._terms, term_ids, t, m_terms, rare, scored, scratch)
+        scored = self._add(&self._bigrams, bigram_ids, b, m_bigrams, rare, scored, scratch)
         if scored == 0:
             return []
-        n = _choose(self._scored, scored, self._scores, max(k, self._candidates))
+        n = _choose(scratch.scored, scored, scratch.scores, max(k, self._candidates))
         if rare:  # the common features complete the candidates' scores
             for i in range(self._entries):  # from now on: where each candidate is, or -1
-                self._seen_at[i] = -1
+                scratch.seen_at[i] = -1
             for x in range(n):
-                self._seen_at[self._scored[x].entry] = x
-            _complete(&self._terms, term_ids, t, m_terms, self._seen_at, self._scored)
-            _complete(&self._bigrams, bigram_ids, b, m_bigrams, self._seen_at, self._scored)
-        _sort(self._scored, n)  # (score, entry), highest first
+                scratch.seen_at[scratch.scored[x].entry] = x
+            _complete(&self._terms, term_ids, t, m_terms, scratch.seen_at, scratch.scored)
+            _complete(&self._bigrams, bigram_ids, b, m_bigrams, scratch.seen_at, scratch.scored)
+        _sort(scratch.scored, n)  # (score, entry), highest first
         # The fuzzy rerank, as Retriever.rank does it. A question that synonyms made longer than a
         # pattern holds (a rare few hundred characters) is compared by rapidfuzz itself.
         if len(text) <= MAX_PATTERN:
-            pattern_set(&self._pattern, text)
+            pattern_set(scratch.pattern, text)
             long_text = None
         else:
             long_text = text
         head = min(max(k, 0), n)
         for x in range(head):
-            self._scored[x].score += self._w_fuzz * self._best_ratio(self._scored[x].entry, long_text)
+            scratch.scored[x].score += self._w_fuzz * self._best_ratio(scratch.scored[x].entry, long_text, scratch.pattern)
         kth = -INFINITY  # a candidate that cannot pass the k-th even with a perfect ratio is not reranked
         if head == k and k > 0 and self._w_fuzz > 0.0:
-            kth = _lowest(self._scored, head) - 1e-9
+            kth = _lowest(scratch.scored, head) - 1e-9
         last = head
         for x in range(head, min(max(k, self._fuzzy_candidates), n)):
-            if self._scored[x].score + self._w_fuzz * 100.0 < kth:
+            if scratch.scored[x].score + self._w_fuzz * 100.0 < kth:
                 break
-            self._scored[x].score += self._w_fuzz * self._best_ratio(self._scored[x].entry, long_text)
+            scratch.scored[x].score += self._w_fuzz * self._best_ratio(scratch.scored[x].entry, long_text, scratch.pattern)
             last = x + 1
-        _sort(self._scored, last)
-        return [(self._scored[x].score, self._scored[x].entry) for x in range(min(max(k, 0), last))]
+        _sort(scratch.scored, last)
+        return [(scratch.scored[x].score, scratch.scored[x].entry) for x in range(min(max(k, 0), last))]
 
     cdef Py_ssize_t _add(
-        self, Kind* kind, Py_ssize_t* ids, Py_ssize_t count, double m, bint rare, Py_ssize_t scored
+        self, Kind* kind, Py_ssize_t* ids, Py_ssize_t count, double m, bint rare, Py_ssize_t scored,
+        Scratch* scratch,
     ):
         """Adds the postings of the rare features (or, when there is none, of all) times m, in order,
         recording each entry the first time it is scored."""
@@ -343,20 +379,20 @@ cdef class Ranker:
                 continue
             for p in range(kind.start[f], kind.start[f + 1]):
                 e = kind.entry[p]
-                self._scores[e] += kind.weight[p] * m
-                if self._seen_at[e] < 0:
-                    self._seen_at[e] = scored
-                    self._scored[scored].entry = e
-                    self._scored[scored].seen = scored
+                scratch.scores[e] += kind.weight[p] * m
+                if scratch.seen_at[e] < 0:
+                    scratch.seen_at[e] = scored
+                    scratch.scored[scored].entry = e
+                    scratch.scored[scored].seen = scored
                     scored += 1
         return scored
 
-    cdef double _best_ratio(self, Py_ssize_t entry, str long_text) except? -1.0:
+    cdef double _best_ratio(self, Py_ssize_t entry, str long_text, Pattern* pattern) except? -1.0:
         """The best ratio of the question against the entry's phrasings (extractOne's score). A
         phrasing whose length alone keeps its ratio at or below the best so far is skipped: the
         ratio cannot pass that of a common subsequence as long as the shorter text."""
         cdef double best = 0.0, r
-        cdef Py_ssize_t j, m = self._pattern.len, n
+        cdef Py_ssize_t j, m = pattern.len, n
         if long_text is not None:
             found = extractOne(long_text, self._questions[entry], scorer=fuzz_ratio)
             return found[1] if found else 0.0
@@ -364,7 +400,7 @@ cdef class Ranker:
             n = self._length[j]
             if _ceiling(m, n) <= best:
                 continue
-            r = ratio(&self._pattern, self._phrasing[j], n)
+            r = ratio(pattern, self._phrasing[j], n)
             if r > best:
                 best = r
         return best

@@ -111,3 +111,14 @@ def test_odd_questions_rank_alike(both: tuple[Retriever, Retriever], text: str) 
 def test_random_questions_rank_alike(both: tuple[Retriever, Retriever], text: str) -> None:
     compiled, plain = both
     assert ranked(compiled, text) == ranked(plain, text)
+
+
+def test_threads_sharing_one_retriever_rank_alike(both: tuple[Retriever, Retriever]) -> None:
+    # Each question's scratch space is its own: threads never write into another's ranking.
+    from concurrent.futures import ThreadPoolExecutor
+
+    compiled, plain = both
+    texts = [q.q for path in QUESTION_SETS[:6] for q in load_questions(path)] * 3
+    expected = [ranked(plain, text) for text in texts]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda text: ranked(compiled, text), texts)) == expected
