@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The retriever's question path, compiled: finding a question's words and ranking the entries.
 
-retriever.py holds the readable original (_TermFinder.__call__, Retriever.rank) and runs wherever this
+retriever.py holds the readable original (_TermFinder.__call__, Retriever._rank_here) and runs wherever this
 module was not built. Both give the same words, scores and order to the last bit:
 tests/knowledge/test_speedups.py compares them on every question set. A change to one is a change to
 both. What differs is only how: C arrays instead of dicts and numpy, and the fuzzy ratio computed here
@@ -177,7 +177,7 @@ cdef inline bint _straddles(Py_ssize_t start, Py_ssize_t end, Py_ssize_t* first_
 
 
 # ---------------------------------------------------------------------------------------------------
-# Ranking: Retriever.rank
+# Ranking: Retriever._rank_here
 
 
 cdef struct Kind:
@@ -230,7 +230,7 @@ cdef void _free_scratch(Scratch* scratch) noexcept:
 
 
 cdef class Ranker:
-    """Retriever.rank over C arrays: built from the same index (feature → _Feature) and tuning."""
+    """Retriever._rank_here over C arrays: built from the same index (feature → _Feature) and tuning."""
 
     cdef Py_ssize_t _entries
     cdef dict _term_ids, _bigram_ids  # feature text → its number
@@ -290,7 +290,7 @@ cdef class Ranker:
         _free_kind(&self._bigrams)
 
     def rank(self, str text, terms: frozenset, bigrams: frozenset, Py_ssize_t unknown, Py_ssize_t k) -> list:
-        """Retriever.rank: [(score, entry number)], best first, scores not yet capped at 1."""
+        """Retriever._rank_here: [(score, entry number)], best first, scores not yet capped at 1."""
         cdef Py_ssize_t n_terms = len(terms), n_bigrams = len(bigrams)
         cdef Py_ssize_t* ids = <Py_ssize_t*> _alloc((n_terms + n_bigrams) * sizeof(Py_ssize_t))
         cdef Scratch* scratch = self._spare
@@ -312,10 +312,11 @@ cdef class Ranker:
     ):
         cdef Py_ssize_t t = _known(self._term_ids, terms, term_ids)
         cdef Py_ssize_t b = _known(self._bigram_ids, bigrams, bigram_ids)
-        cdef double term_mass, bigram_mass, m_terms, m_bigrams, score, kth
+        cdef double term_mass, bigram_mass, m_terms, m_bigrams, kth
         cdef Py_ssize_t x, i, n, scored = 0, head, last
         cdef bint rare
-        cdef Scored item
+        cdef Scored* candidates = scratch.scored
+        cdef Pattern* pattern = scratch.pattern
         if not text:
             return []
         term_mass = _mass(&self._terms, term_ids, t) + <double> (len(terms) - t) * self._unseen
@@ -344,27 +345,27 @@ cdef class Ranker:
             _complete(&self._terms, term_ids, t, m_terms, scratch.seen_at, scratch.scored)
             _complete(&self._bigrams, bigram_ids, b, m_bigrams, scratch.seen_at, scratch.scored)
         _sort(scratch.scored, n)  # (score, entry), highest first
-        # The fuzzy rerank, as Retriever.rank does it. A question that synonyms made longer than a
+        # The fuzzy rerank, as _rank_here does it. A question that synonyms made longer than a
         # pattern holds (a rare few hundred characters) is compared by rapidfuzz itself.
         if len(text) <= MAX_PATTERN:
-            pattern_set(scratch.pattern, text)
+            pattern_set(pattern, text)
             long_text = None
         else:
             long_text = text
         head = min(max(k, 0), n)
         for x in range(head):
-            scratch.scored[x].score += self._w_fuzz * self._best_ratio(scratch.scored[x].entry, long_text, scratch.pattern)
+            candidates[x].score += self._w_fuzz * self._best_ratio(candidates[x].entry, long_text, pattern)
         kth = -INFINITY  # a candidate that cannot pass the k-th even with a perfect ratio is not reranked
         if head == k and k > 0 and self._w_fuzz > 0.0:
-            kth = _lowest(scratch.scored, head) - 1e-9
+            kth = _lowest(candidates, head) - 1e-9
         last = head
         for x in range(head, min(max(k, self._fuzzy_candidates), n)):
-            if scratch.scored[x].score + self._w_fuzz * 100.0 < kth:
+            if candidates[x].score + self._w_fuzz * 100.0 < kth:
                 break
-            scratch.scored[x].score += self._w_fuzz * self._best_ratio(scratch.scored[x].entry, long_text, scratch.pattern)
+            candidates[x].score += self._w_fuzz * self._best_ratio(candidates[x].entry, long_text, pattern)
             last = x + 1
-        _sort(scratch.scored, last)
-        return [(scratch.scored[x].score, scratch.scored[x].entry) for x in range(min(max(k, 0), last))]
+        _sort(candidates, last)
+        return [(candidates[x].score, candidates[x].entry) for x in range(min(max(k, 0), last))]
 
     cdef Py_ssize_t _add(
         self, Kind* kind, Py_ssize_t* ids, Py_ssize_t count, double m, bint rare, Py_ssize_t scored,

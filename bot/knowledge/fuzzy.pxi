@@ -1,7 +1,7 @@
 # Indel ratio (== rapidfuzz.fuzz.ratio, bit for bit) for the compiled fast path.
 #
-# `include "indel.pxi"` into a .pyx. Usage:
-#     cdef Pattern pat            # zeroed: module-level global or cdef-class attribute; else pattern_init(&pat)
+# Included by _speedups.pyx. Usage:
+#     cdef Pattern pat            # zeroed (a global or a cdef-class attribute), else pattern_init(&pat)
 #     pattern_set(&pat, query)    # once per query (len(query) <= MAX_PATTERN)
 #     score = ratio(&pat, ucs4_ptr, ucs4_len)   # once per candidate, nogil, no allocation
 #
