@@ -104,6 +104,11 @@ def test_a_court_named_in_free_text_opens_its_card_and_a_sentence_about_法院_d
     user.say("菜单")
     text = user.say("晚上发现被执行人住在一家酒店里，想马上让法院去找他，该打哪个电话")
     assert user.meta["flow"] != "directory" and "上城区" not in text
+    user.say("菜单")
+    text = user.say(
+        "我被法院限高了。昨天接到我姐电话，我妈在外地住院，我从温州过去坐不了高铁，能临时坐一次吗？"
+    )
+    assert user.meta["flow"] != "directory" and "温州市中级人民法院" not in text
 
 
 def test_asking_which_court_to_apply_to_is_a_legal_question_not_a_court_card(user: Transcript) -> None:
