@@ -1,8 +1,9 @@
 """Build the optional compiled module bot.knowledge._speedups (everything else is in pyproject.toml).
 
 bot.knowledge works without it (the same results, in pure Python), so when Cython or a C compiler is
-missing or the build fails, the install goes on with a one-line warning (pip shows it with -v). HOTLINE_REQUIRE_SPEEDUPS=1 makes
-that a build error instead, so CI cannot silently test or measure the slow path.
+missing or the build fails, the install goes on with a one-line warning (pip shows it with -v).
+HOTLINE_REQUIRE_SPEEDUPS=1 makes that a build error instead, so CI cannot silently test or measure the
+slow path.
 """
 
 import os
