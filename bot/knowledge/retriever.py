@@ -28,12 +28,12 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.faq import FaqEntry
+from bot.knowledge.normalize import Lexicon, Normalizer, Rewriter, WordFinder
 
 try:  # the compiled twins of the hot loops, built at install where a C compiler is found
     from bot.knowledge import _speedups
 except ImportError:  # not built: the pure-Python code below gives the same results, slower
     _speedups = None  # type: ignore[assignment]
-from bot.knowledge.normalize import Lexicon, Normalizer, Rewriter, WordFinder
 
 # Particles and question framing: they say how people ask, not what about.
 _STOPWORD_TEXT = (

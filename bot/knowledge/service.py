@@ -237,7 +237,7 @@ class Knowledge:
 
     def reload(self) -> Knowledge:
         """A new instance from the same directories; the caller swaps it in (the old one keeps serving)."""
-        return Knowledge.from_directory(self._source, self._lexicon_dir, self.bands)
+        return Knowledge.from_directory(self._source, self._lexicon_dir, self.bands, self.retriever.compiled)
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return self._by_id.get(entry_id)
