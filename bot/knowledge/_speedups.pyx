@@ -237,7 +237,6 @@ cdef class Ranker:
     cdef Kind _terms, _bigrams
     cdef double _unseen, _unknown_weight, _w_fuzz
     cdef Py_ssize_t _candidates, _fuzzy_candidates
-    cdef bint _positive
     # Phrasings, canonical, as UCS4: entry i's are phrasing[first[i]] .. phrasing[first[i + 1]]
     cdef Py_UCS4** _phrasing
     cdef Py_ssize_t* _length
@@ -258,9 +257,6 @@ cdef class Ranker:
         self._w_fuzz = tuning.w_fuzz / 100.0
         self._candidates = tuning.candidates
         self._fuzzy_candidates = tuning.fuzzy_candidates
-        self._positive = all(
-            w > 0.0 for index in (terms, bigrams) for f in index.values() for w in f.postings.values()
-        )
         self._questions = questions
         self._first = <Py_ssize_t*> _alloc((self._entries + 1) * sizeof(Py_ssize_t))
         total = sum(len(texts) for texts in questions)
