@@ -6,12 +6,12 @@ import re
 
 from bot.core.context import Context, Flow
 from bot.core.messages import Reply
+from bot.knowledge.normalize import sentences
 
 # Words that make a message about a court a request for its contact details. "在哪个法院申请" asks
 # which court has jurisdiction, not where a court is: that is a question for the knowledge base.
 CONTACT_WORDS = re.compile(r"电话|号码|地址|在哪(?!一?[个家]法院)|怎么走|联系|值班|执行局|执行指挥中心|位置")
 COURT_WORDS = re.compile(r"法院|中院|高院")
-SENTENCES = re.compile(r"[。！？!?；;\n]")
 SHORT = 12  # characters: a message this short that names a court is about that court
 MAX_CHOICES = 8
 
@@ -71,8 +71,7 @@ def detect(ctx: Context) -> Reply | None:
     """Outside the flow: "西湖区法院执行局电话" answers with the card at once. The court and the
     contact words must share a sentence: in a story, 接到我姐电话 and 被法院限高 are not a lookup."""
     if ctx.services.courts is None or not any(
-        CONTACT_WORDS.search(sentence) and COURT_WORDS.search(sentence)
-        for sentence in SENTENCES.split(ctx.text)
+        CONTACT_WORDS.search(sentence) and COURT_WORDS.search(sentence) for sentence in sentences(ctx.text)
     ):
         return None
     return court_reply(ctx, strict=False)

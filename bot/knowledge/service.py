@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.knowledge.faq import FaqEntry, load_faq
-from bot.knowledge.normalize import Lexicon, WordFinder, load_lexicon
+from bot.knowledge.normalize import Lexicon, WordFinder, load_lexicon, sentences
 from bot.knowledge.retriever import Hit, Query, Retriever
 
 Band = Literal["high", "middle", "low"]
@@ -265,7 +265,6 @@ class Knowledge:
 # A question at least this long may be a story told around the question (measured on the blind sets:
 # 25 to 60 characters answer alike).
 STORY_CHARS = 40
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")  # with the mark that ends it
 _ASKS = re.compile(r"[？?吗呢啥咋几哪]|怎么|什么|多少|多久|能不能|可不可以|是不是|有没有|如何|为什么")
 _BAND_ORDER: dict[Band, int] = {"low": 0, "middle": 1, "high": 2}
 
@@ -273,15 +272,15 @@ _BAND_ORDER: dict[Band, int] = {"low": 0, "middle": 1, "high": 2}
 def passages(text: str, longest: int = 3) -> list[str]:
     """The runs of one to `longest` consecutive sentences that hold the question: the last sentence
     that asks (？, 吗, 怎么, 哪 …), or else the last one. None for a single sentence."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
-    if len(sentences) < 2:
+    parts = sentences(text)
+    if len(parts) < 2:
         return []
-    asking = [i for i, sentence in enumerate(sentences) if _ASKS.search(sentence)]
-    question = asking[-1] if asking else len(sentences) - 1
+    asking = [i for i, sentence in enumerate(parts) if _ASKS.search(sentence)]
+    question = asking[-1] if asking else len(parts) - 1
     return [
-        "".join(sentences[start : start + size])
+        "".join(parts[start : start + size])
         for size in range(1, longest + 1)
-        for start in range(max(0, question - size + 1), min(question, len(sentences) - size) + 1)
+        for start in range(max(0, question - size + 1), min(question, len(parts) - size) + 1)
     ]
 
 
